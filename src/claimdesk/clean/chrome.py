@@ -1,0 +1,137 @@
+"""Which lines of a page are not the article, and why.
+
+Every function here takes the document's lines and the indices still in play and
+returns ``{index: detail}`` for the lines it puts aside. Two sources of evidence:
+
+* the corpus: a line that recurs in many documents of the same outlet or folder is
+  template text (``recurring``);
+* the page itself: the article is the densest run of prose (``outside_main_run``); a
+  "Comments" or "You may also like" marker ends it (``after_tail_marker``); links to
+  other stories and the site's self-promotion are set into it (``set_into_body``).
+
+A line that reads as prose is only ever removed at the edges of the article, or
+after a marker that ends it: a real one-line paragraph inside the body stays.
+"""
+
+from __future__ import annotations
+
+from ..model import LineCounts
+from .lines import Line, line_key
+from .shape import is_credit, is_prose, is_self_promo, is_tail_marker, is_teaser, word_count
+
+# A recurring line is template text when it is in at least this many documents of the
+# scope (the document itself included) and in at least this share of them.
+MIN_RECURRING_DOCS = 3
+MIN_RECURRING_SHARE = 0.1
+
+# What one line break costs against the words of prose, when finding the main run.
+# A page dump pays more per line than text a main-content extractor already chose.
+LINE_COST_UNKNOWN_LAYOUT = 8
+LINE_COST_EXTRACTED = 2
+
+# Prose words that must come before a tail marker for it to end the article.
+MIN_WORDS_BEFORE_TAIL = 50
+
+
+def recurring(lines: list[Line], counts: LineCounts | None, title: int | None = None) -> dict[int, str]:
+    """Lines that recur across the scope.
+
+    Non-prose lines go wherever they stand. A recurring prose line (a disclaimer, a
+    standard sign-off) goes only in an unbroken run of recurring lines at the top or
+    bottom of the page: a wire paragraph that several stories share stays in each body.
+    """
+    if counts is None or counts.documents < MIN_RECURRING_DOCS:
+        return {}
+    found = {}
+    for i, line in enumerate(lines):
+        seen = counts.counts.get(line_key(line.text), 0)
+        if seen >= MIN_RECURRING_DOCS and seen >= MIN_RECURRING_SHARE * counts.documents:
+            found[i] = f"recurs in {seen} of {counts.documents} documents of {counts.scope}"
+    order = [i for i in range(len(lines)) if i != title]
+    at_edges = set()
+    for run in (order, order[::-1]):
+        for i in run:
+            if i not in found:
+                break
+            at_edges.add(i)
+    return {i: why for i, why in found.items() if i in at_edges or not is_prose(lines[i].text)}
+
+
+def outside_main_run(lines: list[Line], keep: list[int], line_cost: int) -> dict[int, str]:
+    """Lines before and after the densest run of prose (maximum-sum subarray).
+
+    Each line scores its prose words minus ``line_cost``; menus and link lists are
+    many short lines and score below zero, so the best run is the article. When no
+    run scores above zero (a very short article), nothing is cut here.
+    """
+    best, best_span = 0, None
+    running, start = 0, 0
+    for pos, i in enumerate(keep):
+        text = lines[i].text
+        value = (word_count(text) if is_prose(text) else 0) - line_cost
+        if running <= 0:
+            running, start = value, pos
+        else:
+            running += value
+        if running > best:
+            best, best_span = running, (start, pos)
+    if best_span is None:
+        return {}
+    first, last = best_span
+    cut = {i: "before the first paragraph" for i in keep[:first]}
+    cut.update({i: "after the last paragraph" for i in keep[last + 1 :]})
+    return cut
+
+
+def after_tail_marker(lines: list[Line], keep: list[int]) -> dict[int, str]:
+    """Everything from a "Comments" / "You may also like" marker on, once the article has begun."""
+    words_before = 0
+    for pos, i in enumerate(keep):
+        text = lines[i].text
+        if words_before >= MIN_WORDS_BEFORE_TAIL and is_tail_marker(text):
+            return {j: f"in the “{text}” section after the article" for j in keep[pos:]}
+        if is_prose(text):
+            words_before += word_count(text)
+    return {}
+
+
+def set_into_body(lines: list[Line], keep: list[int]) -> dict[int, str]:
+    """Teasers for other stories and the site's self-promotion, inside the article.
+
+    A bare teaser heading ("DON'T MISS", "More:") takes the headline-like lines under it.
+    """
+    cut: dict[int, str] = {}
+    in_teaser_block = False
+    for i in keep:
+        text = lines[i].text
+        prose = is_prose(text)
+        if in_teaser_block and not prose:
+            cut[i] = "a link to another story"
+            continue
+        in_teaser_block = False
+        if is_teaser(text):
+            cut[i] = "a link to another story"
+            in_teaser_block = word_count(text) <= 3
+        elif not prose and is_self_promo(text):
+            cut[i] = "the site speaking about itself"
+    return cut
+
+
+def ragged_edges(lines: list[Line], keep: list[int]) -> dict[int, str]:
+    """Non-prose lines, self-promotion and credit lines at either end of the article."""
+    def chrome_like(i: int) -> bool:
+        text = lines[i].text
+        return not is_prose(text) or is_self_promo(text) or is_credit(text)
+
+    cut: dict[int, str] = {}
+    for i in keep:
+        if not chrome_like(i):
+            break
+        cut[i] = "before the first paragraph"
+    for i in reversed(keep):
+        if i in cut or not chrome_like(i):
+            break
+        cut[i] = "after the last paragraph"
+    if len(cut) == len(keep):  # nothing reads as an article: keep the text rather than lose it
+        return {}
+    return cut

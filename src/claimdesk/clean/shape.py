@@ -1,0 +1,101 @@
+"""What a line looks like: prose, a headline, a menu entry, a section marker.
+
+The cleaner only sees text, so it judges lines by their shape. These are short pure
+functions over one line; the decisions that combine them live in ``chrome.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_SEPARATOR = re.compile(r"[,|•·/]")
+_SENTENCE_END = re.compile(r"[.!?。！？]\s")
+_TERMINAL = re.compile(r"""[.!?…。！？:;]["'”’»)\]]*$""")
+
+
+def word_count(line: str) -> int:
+    """Words, counting two CJK characters as one word (they are not space-separated)."""
+    cjk = len(_CJK.findall(line))
+    return len(_WORD.findall(_CJK.sub(" ", line))) + cjk // 2
+
+
+def is_prose(line: str) -> bool:
+    """A line that reads as a sentence: enough words and a sentence end, or long with sentences inside.
+
+    Keyword lists and tag clouds are long too, but have no sentence end, or a separator
+    every few words.
+    """
+    words = word_count(line)
+    if words < 6 or len(_SEPARATOR.findall(line)) * 3 >= words:
+        return False
+    return bool(_TERMINAL.search(line)) or (words >= 25 and bool(_SENTENCE_END.search(line)))
+
+
+def is_shouting(line: str) -> bool:
+    """ALL-CAPS lines of several words: teaser links and banners, rarely prose."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 12 and word_count(line) >= 3 and all(c.isupper() for c in letters if c.isalpha() and c.lower() != c.upper())
+
+
+# A section that, once it starts after the article, holds no more of it.
+_TAIL_MARKER = re.compile(
+    r"""^(?:\d+\s+)?(?:
+        comments?|all\s+comments|top\s+rated\s+comments|show\s+comments|view\s+comments|
+        leave\s+a\s+(?:comment|reply|review)|post\s+a\s+comment|add\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|
+        \d*\s*responses?|reader\s+comments|discussion|
+        you\s+(?:may|might)\s+also\s+(?:like|enjoy)|recommended(?:\s+for\s+you|\s+stories|\s+reading)?|
+        related\s+(?:stories|articles|posts|content|coverage|news)|more\s+(?:stories|news|from\s+.{1,40})|
+        (?:most\s+)?(?:popular|read|viewed|shared)(?:\s+(?:on|in)\s+.{1,40})?|most\s+read(?:\s+in\s+.{1,40})?|
+        trending(?:\s+now)?|top\s+stories|latest(?:\s+news|\s+stories)?|editor'?s\s+picks?|
+        about\s+the\s+author|
+        comentários|comentarios|commentaires|kommentare|commenti|reacties|комментарии|댓글
+    )\s*[:.\-–—|]*\s*(?:\(\d+\))?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# A line that points elsewhere: "Related: ...", "READ MORE: ...", "Also on rt.com ...".
+_TEASER = re.compile(
+    r"""^[\[(]?\s*(?:related(?:\s+(?:post|story|article|content))?|read\s+more|read\s+also|see\s+more|see\s+also|more|also|
+        also\s+(?:on|read|see)\b.*?|don'?t\s+miss|watch|listen|recommended|click\s+here\b.*?|get\s+the\b.*?\bapp\b.*?)
+        \s*(?::|\||-|–|—|\s|$)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Site furniture that can stand anywhere on a page: the line itself goes, nothing after it.
+_FURNITURE = re.compile(
+    r"""^(?:advertisement|sponsored(?:\s+content)?|share(?:\s+this(?:\s+(?:article|story|post))?)?|social|
+        follow\s+us.*|tags?|filed\s+under.*|news\s+line|print|email|menu|search|home|log\s*in|sign\s+in)\s*[:.\-–—|]*\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Lines that are the site talking about itself.
+_SELF_PROMO = re.compile(
+    r"""(?:©|\(c\)\s*\d{4}|\bcopyright\b|all\s+rights\s+reserved|\bsubscribe\b|\bnewsletters?\b|\bsign\s+up\b|
+        \bfollow\s+(?:us|him|her|them|the\b.{0,40})\s+on\b|\bclick\s+here\b|\bshare\s+(?:this|on)\b|
+        \bcookies?\b.*\b(?:consent|policy|accept)|\bprivacy\s+policy\b|\bterms\s+of\s+(?:use|service)\b|
+        \bdownload\s+(?:our|the)\s+app\b|\breading\s+time\b|tempo\s+de\s+leitura|\bmin(?:ute)?s?\s+read\b)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_CREDIT = re.compile(r"^\(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b", re.IGNORECASE)
+
+
+def is_tail_marker(line: str) -> bool:
+    return word_count(line) <= 8 and bool(_TAIL_MARKER.match(line))
+
+
+def is_teaser(line: str) -> bool:
+    """A link to another story set into the text; prose that merely starts with "More" is not one."""
+    return bool(_TEASER.match(line)) and word_count(line) <= 25 and not line.rstrip().endswith((".", "!", "?")) or (
+        is_shouting(line) and not is_prose(line)
+    )
+
+
+def is_self_promo(line: str) -> bool:
+    return word_count(line) <= 40 and bool(_SELF_PROMO.search(line) or _FURNITURE.match(line))
+
+
+def is_credit(line: str) -> bool:
+    return bool(_CREDIT.match(line))
