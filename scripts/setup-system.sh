@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs (PostgreSQL, for the team-server store tests).
+# Installs only what is missing; needs root (CI and the development machines are).
+set -euo pipefail
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "claimdesk: not root, cannot install ${missing[*]}: those tests will be skipped" >&2
+  exit 0
+fi
+echo "claimdesk: installing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,114 @@
+"""The tables, as SQLAlchemy declarative models.
+
+The migration in ``migrations/versions`` creates exactly these (a test compares
+them), plus the full-text table, which differs by dialect and so lives only in
+the migration: an FTS5 virtual table on SQLite, a table with a generated
+``tsvector`` column on PostgreSQL. Both are called ``articles_fts``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Document(Base):
+    """One stored text: the whole document all offsets point into, and where it came from."""
+
+    __tablename__ = "documents"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of text
+    text: Mapped[str] = mapped_column(Text)
+    path: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(Text)
+    stated_title: Mapped[str | None] = mapped_column(Text)  # RawDocument.title: a title the input states
+    title_start: Mapped[int | None] = mapped_column(Integer)
+    title_end: Mapped[int | None] = mapped_column(Integer)
+    published: Mapped[str | None] = mapped_column(Text)
+    fetched: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(Text)
+    ingested_at: Mapped[str] = mapped_column(String(40))  # UTC ISO 8601
+    version: Mapped[int] = mapped_column(Integer)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # MinHash hash values, little-endian uint32
+    group_pk: Mapped[int | None] = mapped_column(Integer)  # near-duplicate group: pk of its first member
+
+    __table_args__ = (
+        # one version number per URL; also the index behind "latest version at this URL"
+        Index("ix_documents_url_version", "url", "version", unique=True),
+        Index("ix_documents_group_pk", "group_pk"),
+        # never reuse a pk (SQLite would reuse the highest after a rollback or delete):
+        # group_pk and the in-memory near-duplicate index refer to documents by pk
+        {"sqlite_autoincrement": True},
+    )
+
+
+class BodyRange(Base):
+    __tablename__ = "body_ranges"
+
+    doc_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+
+class RemovedRange(Base):
+    __tablename__ = "removed_ranges"
+
+    doc_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text)
+
+
+class IngestErrorRow(Base):
+    __tablename__ = "ingest_errors"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    input: Mapped[str] = mapped_column(Text)
+    cause: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(40))  # ISO 8601 as given (timezone kept)
+
+
+class ScopeCount(Base):
+    """How many counted documents a scope (outlet or folder) has."""
+
+    __tablename__ = "scope_counts"
+
+    scope: Mapped[str] = mapped_column(Text, primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer)
+
+
+class LineCount(Base):
+    """In how many counted documents of a scope a line (by ``clean.lines.line_key``) occurs."""
+
+    __tablename__ = "line_counts"
+
+    scope: Mapped[str] = mapped_column(Text, primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer)
+
+
+documents = Document.__table__
+body_ranges = BodyRange.__table__
+removed_ranges = RemovedRange.__table__
+ingest_errors = IngestErrorRow.__table__
+scope_counts = ScopeCount.__table__
+line_counts = LineCount.__table__

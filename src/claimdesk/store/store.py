@@ -1,0 +1,441 @@
+"""The Store: articles in, articles out, over SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Connection, create_engine, event, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+from claimdesk.model import (
+    Added,
+    Article,
+    IngestError,
+    LineCounts,
+    RawDocument,
+    Removed,
+    SearchHit,
+    Span,
+    StoredArticle,
+)
+from claimdesk.store import fts, migrate, neardup
+from claimdesk.store.schema import (
+    body_ranges,
+    documents,
+    ingest_errors,
+    line_counts,
+    removed_ranges,
+    scope_counts,
+)
+
+_HEX = frozenset("0123456789abcdef")
+_MIN_PREFIX = 4
+_KEY_CHUNK = 500  # keys per IN (...) when reading line counts
+_WRITE_LOCK_KEY = 0x636C6D64  # PostgreSQL advisory lock that serialises writers ("clmd")
+
+
+class AmbiguousId(LookupError):
+    """An id prefix that matches several documents."""
+
+    def __init__(self, prefix: str, candidates: list[str]):
+        super().__init__(f"{prefix!r} matches {len(candidates)} documents: {', '.join(candidates)}")
+        self.prefix = prefix
+        self.candidates = candidates
+
+
+def default_db_url(db: str | None = None) -> str:
+    """None -> $CLAIMDESK_DB or ./claimdesk.db; a plain path -> sqlite:///<abs path>; a URL as is,
+    except that postgresql:// becomes postgresql+psycopg:// so that psycopg 3 is used."""
+    if db is None:
+        db = os.environ.get("CLAIMDESK_DB") or "claimdesk.db"
+    if "://" in db:
+        for scheme in ("postgresql://", "postgres://"):
+            if db.startswith(scheme):
+                return "postgresql+psycopg://" + db[len(scheme) :]
+        return db
+    if db == ":memory:":
+        return "sqlite://"
+    return "sqlite:///" + str(Path(db).expanduser().resolve())
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _make_engine(url: str):
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        in_memory = parsed.database in (None, "", ":memory:")
+        options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}} if in_memory else {}
+        engine = create_engine(parsed, **options)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            # SQLAlchemy emits BEGIN itself (below), so that writers can BEGIN IMMEDIATE
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection):
+            # a writer takes the write lock up front: a deferred BEGIN that upgrades to a
+            # write later can fail with SQLITE_BUSY at once, whatever the busy timeout
+            immediate = connection.get_execution_options().get("claimdesk_write", False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, pool_pre_ping=True)
+    raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
+
+
+class Store:
+    """Stored articles, their versions and near-duplicate groups, full-text search,
+    ingest errors, and the recurring-line counts the cleaner learns chrome from."""
+
+    def __init__(self, url: str):
+        if "://" not in url:
+            url = default_db_url(url)
+        self.url = url
+        self.engine = _make_engine(url)
+        self._postgresql = self.engine.dialect.name == "postgresql"
+        self._upsert = postgresql.insert if self._postgresql else sqlite.insert
+        self._lock = threading.RLock()
+        self._lsh = None  # built on the first add, from the stored sketches
+        self._lsh_seen_pk = 0  # sketches of documents up to this pk are in the index
+        migrate.upgrade(self.engine, self._writing)
+
+    # -- plumbing ---------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """One write transaction, holding the database's write lock from its start."""
+        with self.engine.connect() as connection:
+            connection.execution_options(claimdesk_write=True)
+            with connection.begin():
+                if self._postgresql:
+                    connection.execute(select(func.pg_advisory_xact_lock(_WRITE_LOCK_KEY)))
+                yield connection
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            yield connection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    # -- writing ----------------------------------------------------------------
+
+    def add(self, article: Article, *, line_keys: set[str]) -> Added:
+        """Store an article in one transaction; a duplicate text is not stored again.
+
+        A new text at a known URL becomes its next version (older ones are kept).
+        Line counts grow only for a text not seen before in any close form, so
+        syndicated copies do not make body lines look like chrome.
+        """
+        raw = article.raw
+        doc_id = raw.id
+        body = article.body_text
+        sketch = neardup.sketch(body)  # CPU work, outside the transaction
+        with self._lock:
+            with self._writing() as connection:
+                existing = connection.execute(
+                    select(documents.c.pk, documents.c.version, documents.c.group_pk).where(documents.c.id == doc_id)
+                ).first()
+                if existing is not None:
+                    others = self._group_ids(connection, existing.group_pk, existing.pk)
+                    return Added(id=doc_id, status="duplicate", version=existing.version, near_duplicates=others)
+
+                version = 1
+                if raw.url is not None:
+                    latest = connection.scalar(select(func.max(documents.c.version)).where(documents.c.url == raw.url))
+                    version = (latest or 0) + 1
+                group_pk = self._matching_group(connection, sketch)
+
+                pk = connection.execute(
+                    insert(documents).returning(documents.c.pk),
+                    {
+                        "id": doc_id,
+                        "text": raw.text,
+                        "path": raw.path,
+                        "url": raw.url,
+                        "format": raw.format,
+                        "outlet": raw.outlet,
+                        "scope": raw.scope,
+                        "stated_title": raw.title,
+                        "title_start": article.title.start if article.title else None,
+                        "title_end": article.title.end if article.title else None,
+                        "published": raw.published,
+                        "fetched": raw.fetched,
+                        "author": raw.author,
+                        "language": raw.language,
+                        "ingested_at": _now(),
+                        "version": version,
+                        "minhash": neardup.to_bytes(sketch) if sketch is not None else None,
+                        "group_pk": group_pk,
+                    },
+                ).scalar_one()
+                if group_pk is None:
+                    connection.execute(update(documents).where(documents.c.pk == pk).values(group_pk=pk))
+                if article.body:
+                    connection.execute(
+                        insert(body_ranges),
+                        [{"doc_pk": pk, "seq": i, "start": s.start, "end": s.end} for i, s in enumerate(article.body)],
+                    )
+                if article.removed:
+                    connection.execute(
+                        insert(removed_ranges),
+                        [
+                            {"doc_pk": pk, "seq": i, "start": r.start, "end": r.end, "reason": r.reason, "detail": r.detail}
+                            for i, r in enumerate(article.removed)
+                        ],
+                    )
+                fts.index(connection, pk, article.title_text or raw.title or "", body)
+                if group_pk is None and raw.scope is not None:
+                    self._count_lines(connection, raw.scope, line_keys)
+                others = self._group_ids(connection, group_pk, pk) if group_pk is not None else []
+            # committed: only now may the in-memory index learn the new sketch
+            if sketch is not None:
+                self._lsh.insert(pk, sketch)
+            self._lsh_seen_pk = max(self._lsh_seen_pk, pk)
+        return Added(id=doc_id, status="version" if version > 1 else "new", version=version, near_duplicates=others)
+
+    def _matching_group(self, connection: Connection, sketch) -> int | None:
+        """The group of the oldest stored document this sketch is a near-duplicate of."""
+        self._catch_up(connection)
+        if sketch is None:
+            return None
+        candidates = self._lsh.query(sketch)
+        if not candidates:
+            return None
+        rows = connection.execute(
+            select(documents.c.pk, documents.c.group_pk, documents.c.minhash)
+            .where(documents.c.pk.in_(candidates))
+            .order_by(documents.c.pk)
+        )
+        for row in rows:
+            if neardup.similar(sketch, neardup.from_bytes(row.minhash)):
+                return row.group_pk if row.group_pk is not None else row.pk
+        return None
+
+    def _catch_up(self, connection: Connection) -> None:
+        """Index the sketches stored since the index last looked (all of them the first
+        time; afterwards, those another process added). Runs under the write lock."""
+        if self._lsh is None:
+            self._lsh = neardup.new_index()
+        rows = connection.execute(
+            select(documents.c.pk, documents.c.minhash)
+            .where(documents.c.pk > self._lsh_seen_pk)
+            .order_by(documents.c.pk)
+        ).all()
+        if not rows:
+            return
+        with self._lsh.insertion_session() as session:
+            for pk, blob in rows:
+                if blob is not None:
+                    session.insert(pk, neardup.from_bytes(blob), check_duplication=False)
+        self._lsh_seen_pk = rows[-1].pk
+
+    def _count_lines(self, connection: Connection, scope: str, keys: Iterable[str]) -> None:
+        statement = self._upsert(scope_counts).values(scope=scope, documents=1)
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[scope_counts.c.scope], set_={"documents": scope_counts.c.documents + 1}
+            )
+        )
+        rows = [{"scope": scope, "key": key, "documents": 1} for key in sorted(keys)]  # sorted: stable lock order
+        if rows:
+            statement = self._upsert(line_counts)
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[line_counts.c.scope, line_counts.c.key],
+                    set_={"documents": line_counts.c.documents + 1},
+                ),
+                rows,
+            )
+
+    def record_error(self, error: IngestError) -> None:
+        at = (error.at or datetime.now(timezone.utc)).isoformat()
+        with self._writing() as connection:
+            connection.execute(insert(ingest_errors), {"input": error.input, "cause": error.cause, "at": at})
+
+    # -- reading ----------------------------------------------------------------
+
+    def line_counts(self, scope: str | None, keys: Iterable[str]) -> LineCounts | None:
+        """Counts for the asked keys only (a key no counted document has is left out);
+        None when the scope is None or has no counted documents."""
+        if scope is None:
+            return None
+        wanted = sorted(set(keys))
+        with self._reading() as connection:
+            total = connection.scalar(select(scope_counts.c.documents).where(scope_counts.c.scope == scope))
+            if total is None:
+                return None
+            counts: dict[str, int] = {}
+            for i in range(0, len(wanted), _KEY_CHUNK):
+                rows = connection.execute(
+                    select(line_counts.c.key, line_counts.c.documents).where(
+                        line_counts.c.scope == scope, line_counts.c.key.in_(wanted[i : i + _KEY_CHUNK])
+                    )
+                )
+                counts.update({row.key: row.documents for row in rows})
+        return LineCounts(scope=scope, documents=total, counts=counts)
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of these document ids are stored already (one query per 500 ids)."""
+        wanted = sorted(set(ids))
+        found: set[str] = set()
+        with self._reading() as connection:
+            for i in range(0, len(wanted), _KEY_CHUNK):
+                found.update(connection.scalars(select(documents.c.id).where(documents.c.id.in_(wanted[i : i + _KEY_CHUNK]))))
+        return found
+
+    def get(self, id_or_prefix: str) -> StoredArticle | None:
+        """The article with this id, or with the only id starting with this prefix
+        (at least 4 hex characters); raises AmbiguousId when several start with it."""
+        prefix = id_or_prefix.strip().lower()
+        if len(prefix) < _MIN_PREFIX or not set(prefix) <= _HEX:
+            return None
+        with self._reading() as connection:
+            if len(prefix) == 64:
+                row = connection.execute(select(documents).where(documents.c.id == prefix)).first()
+            else:
+                rows = connection.execute(
+                    select(documents)
+                    # the range uses the unique index; startswith keeps it exact
+                    .where(
+                        documents.c.id >= prefix,
+                        documents.c.id < prefix + "g",
+                        documents.c.id.startswith(prefix, autoescape=True),
+                    )
+                    .order_by(documents.c.id)
+                    .limit(20)
+                ).all()
+                if len(rows) > 1:
+                    raise AmbiguousId(prefix, [r.id for r in rows])
+                row = rows[0] if rows else None
+            if row is None:
+                return None
+            return self._stored(connection, row)
+
+    def _stored(self, connection: Connection, row) -> StoredArticle:
+        raw = RawDocument(
+            text=row.text, path=row.path, url=row.url, format=row.format, outlet=row.outlet, title=row.stated_title,
+            published=row.published, fetched=row.fetched, author=row.author, language=row.language, scope=row.scope,
+        )
+        body = [
+            Span(r.start, r.end)
+            for r in connection.execute(
+                select(body_ranges.c.start, body_ranges.c.end).where(body_ranges.c.doc_pk == row.pk).order_by(body_ranges.c.seq)
+            )
+        ]
+        removed = [
+            Removed(r.start, r.end, r.reason, r.detail)
+            for r in connection.execute(
+                select(removed_ranges.c.start, removed_ranges.c.end, removed_ranges.c.reason, removed_ranges.c.detail)
+                .where(removed_ranges.c.doc_pk == row.pk)
+                .order_by(removed_ranges.c.seq)
+            )
+        ]
+        title = Span(row.title_start, row.title_end) if row.title_start is not None and row.title_end is not None else None
+        if row.url is not None:
+            versions = list(
+                connection.scalars(select(documents.c.id).where(documents.c.url == row.url).order_by(documents.c.version))
+            )
+        else:
+            versions = [row.id]
+        return StoredArticle(
+            article=Article(raw=raw, title=title, body=body, removed=removed),
+            ingested_at=row.ingested_at,
+            version=row.version,
+            versions=versions,
+            near_duplicates=self._group_ids(connection, row.group_pk, row.pk),
+        )
+
+    @staticmethod
+    def _group_ids(connection: Connection, group_pk: int | None, own_pk: int) -> list[str]:
+        if group_pk is None:
+            return []
+        return list(
+            connection.scalars(
+                select(documents.c.id)
+                .where(documents.c.group_pk == group_pk, documents.c.pk != own_pk)
+                .order_by(documents.c.pk)
+            )
+        )
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Best matches first, the latest version of each URL only. Every word of the
+        query must match (on PostgreSQL, websearch syntax: "phrases", -not, or)."""
+        with self._reading() as connection:
+            return fts.search(connection, query, limit, offset)
+
+    def errors(self, limit: int = 50) -> list[IngestError]:
+        """The most recent ingest errors first."""
+        with self._reading() as connection:
+            rows = connection.execute(select(ingest_errors).order_by(ingest_errors.c.pk.desc()).limit(limit))
+            return [IngestError(input=r.input, cause=r.cause, at=datetime.fromisoformat(r.at)) for r in rows]
+
+    def stats(self) -> dict:
+        d = documents.c
+        with self._reading() as connection:
+            total = connection.scalar(select(func.count()).select_from(documents))
+            formats = dict(
+                connection.execute(
+                    select(d.format, func.count()).group_by(d.format).order_by(func.count().desc(), d.format)
+                ).all()
+            )
+            outlets = dict(
+                connection.execute(
+                    select(d.outlet, func.count())
+                    .where(d.outlet.is_not(None))
+                    .group_by(d.outlet)
+                    .order_by(func.count().desc(), d.outlet)
+                    .limit(10)
+                ).all()
+            )
+            versions = connection.scalar(select(func.count()).where(d.version > 1))
+            groups = (
+                select(func.count().label("members"))
+                .select_from(documents)
+                .group_by(d.group_pk)
+                .having(func.count() > 1)
+                .subquery()
+            )
+            group_count, grouped = connection.execute(
+                select(func.count(), func.coalesce(func.sum(groups.c.members), 0))
+            ).one()
+            error_count = connection.scalar(select(func.count()).select_from(ingest_errors))
+            scopes = connection.scalar(select(func.count()).select_from(scope_counts))
+            keys = connection.scalar(select(func.count()).select_from(line_counts))
+        return {
+            "documents": total,
+            "formats": formats,
+            "outlets": outlets,
+            "versions": versions,
+            "near_duplicate_groups": group_count,
+            "near_duplicate_documents": int(grouped),
+            "errors": error_count,
+            "recent_errors": self.errors(5),
+            "scopes": scopes,
+            "line_keys": keys,
+        }
