@@ -1,0 +1,182 @@
+"""The ``claimdesk`` command: options in, stages wired, results shown. No logic of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import pipeline
+from .ingest import expand_inputs
+from .publish import console as views
+from .publish.contract import article_json
+from .store import AmbiguousId, Store, default_db_url
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or database URL [default: $CLAIMDESK_DB or ./claimdesk.db]")]
+FetchOption = Annotated[bool, typer.Option("--fetch", help="Fetch URLs given as inputs, and the links of feed entries.")]
+MaxBytesOption = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest input accepted [default: $CLAIMDESK_MAX_BYTES or 50 MB].")]
+PathsArgument = Annotated[list[str], typer.Argument(help="Files, folders (recursively), URLs, or - for stdin.")]
+
+EXAMPLES = Path(__file__).parent / "examples"
+
+
+def _inputs(paths: list[str], fetch: bool) -> list[str]:
+    urls = [p for p in paths if p.startswith(("http://", "https://"))]
+    if urls and not fetch:
+        err.print(f"[red]error:[/] {urls[0]} is a URL; pass --fetch to fetch it (nothing is fetched otherwise)")
+        raise typer.Exit(2)
+    return expand_inputs(paths)
+
+
+class _ProgressSink(pipeline.Sink):
+    """Progress bar over inputs; one line per article when the batch is small."""
+
+    def __init__(self, progress: Progress, task, verbose: bool):
+        self.progress, self.task, self.verbose = progress, task, verbose
+
+    def article(self, article, added) -> None:
+        if self.verbose:
+            self.progress.console.print(views.added_line(added, article))
+
+    def error(self, error) -> None:
+        self.progress.console.print(views.error_line(error))
+
+    def input_done(self, name: str) -> None:
+        self.progress.advance(self.task)
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=True)
+
+
+def _open_store(db: str | None, *, must_exist: bool = False) -> Store | None:
+    url = default_db_url(db)
+    if must_exist and url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).exists():
+        return None
+    return Store(url)
+
+
+def _summary_line(summary: pipeline.Summary) -> str:
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    return (f"{n(summary.inputs, 'input')}, {n(summary.documents, 'document')}: {summary.new} new, "
+            f"{summary.duplicates} already stored, {n(summary.versions, 'new version')}, "
+            f"{summary.near_duplicates} near-duplicate, {n(len(summary.errors), 'error')}")
+
+
+def run_ingest(paths: list[str], store: Store, *, fetch: bool, max_bytes: int | None, console: Console) -> pipeline.Summary:
+    inputs = _inputs(paths, fetch)
+    with _progress(console) as progress:
+        task = progress.add_task("ingesting", total=len(inputs))
+        sink = _ProgressSink(progress, task, verbose=len(inputs) <= 20)
+        try:
+            summary = pipeline.ingest(inputs, store, fetch=fetch, max_bytes=max_bytes, sink=sink)
+        except KeyboardInterrupt:
+            console.print("[yellow]interrupted:[/] every article stored so far is complete; run the same command again to finish")
+            raise typer.Exit(130)
+    console.print(_summary_line(summary), style="bold red" if summary.errors else "bold", highlight=False)
+    return summary
+
+
+@app.command()
+def ingest(paths: PathsArgument, db: DbOption = None, fetch: FetchOption = False, max_bytes: MaxBytesOption = None) -> None:
+    """Read, clean and store documents. Exit 0 when all went in, 1 when some failed."""
+    with _open_store(db) as store:
+        summary = run_ingest(paths, store, fetch=fetch, max_bytes=max_bytes, console=err)
+    raise typer.Exit(1 if summary.errors else 0)
+
+
+@app.command()
+def analyze(paths: PathsArgument, as_json: Annotated[bool, typer.Option("--json", help="One JSON object per document (JSON Lines, the DESIGN.md contract).")] = False,
+            db: DbOption = None, fetch: FetchOption = False, max_bytes: MaxBytesOption = None) -> None:
+    """Clean documents and show them, without storing them."""
+    inputs = _inputs(paths, fetch)
+    store = _open_store(db, must_exist=True)
+    failed = False
+    try:
+        for item in pipeline.analyze(inputs, store, fetch=fetch, max_bytes=max_bytes):
+            if isinstance(item, pipeline.IngestError):
+                failed = True
+                err.print(views.error_line(item))
+            elif as_json:
+                sys.stdout.write(json.dumps(article_json(item), ensure_ascii=False) + "\n")
+            else:
+                out.print(views.article_view(item))
+    finally:
+        if store:
+            store.close()
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def show(article_id: Annotated[str, typer.Argument(help="Article id or a prefix of it (4+ characters).")], db: DbOption = None) -> None:
+    """Show a stored article: title, body, what was removed and why, versions, near-duplicates."""
+    with _open_store(db) as store:
+        try:
+            stored = store.get(article_id)
+        except AmbiguousId as ambiguous:
+            err.print(f"[red]error:[/] {article_id!r} matches several articles: " + ", ".join(c[:16] for c in ambiguous.candidates))
+            raise typer.Exit(1)
+    if stored is None:
+        err.print(f"[red]error:[/] no article with id {article_id!r}")
+        raise typer.Exit(1)
+    out.print(views.stored_view(stored))
+
+
+@app.command()
+def search(query: str, limit: Annotated[int, typer.Option(help="How many hits.")] = 20, db: DbOption = None) -> None:
+    """Full-text search over titles and bodies, best first, with snippets."""
+    with _open_store(db) as store:
+        hits = store.search(query, limit=limit)
+    if not hits:
+        err.print(f"no article matches {query!r}")
+        raise typer.Exit(1)
+    out.print(views.hits_table(query, hits))
+
+
+@app.command()
+def stats(db: DbOption = None) -> None:
+    """What the store holds."""
+    with _open_store(db) as store:
+        out.print(views.stats_table(store.stats()))
+
+
+def _sample_folders() -> list[str]:
+    """The shared samples beside the checkout (or $CLAIMDESK_SAMPLES), and the examples shipped with claimdesk."""
+    candidates = [os.environ.get("CLAIMDESK_SAMPLES"), "../shared/samples", Path(__file__).resolve().parents[3] / ".." / "shared" / "samples"]
+    folders = [str(EXAMPLES)]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            folders.append(str(Path(candidate).resolve()))
+            break
+    return folders
+
+
+@app.command()
+def demo(db: DbOption = None) -> None:
+    """Ingest the samples and show each article: clean title, body, and what was removed and why."""
+    folders = _sample_folders()
+    out.print(f"[bold]claimdesk demo[/]: ingesting {', '.join(folders)}")
+    with _open_store(db) as store:
+        summary = run_ingest(folders, store, fetch=False, max_bytes=None, console=out)
+        for article_id in dict.fromkeys(summary.ids):
+            out.print(views.stored_view(store.get(article_id)))
+        out.print(views.stats_table(store.stats()))
+    out.print("Try: [cyan]claimdesk search peacekeepers[/], [cyan]claimdesk show ID[/], [cyan]claimdesk analyze --json FILE[/]")
+    raise typer.Exit(1 if summary.errors else 0)
+
+
+if __name__ == "__main__":
+    app()

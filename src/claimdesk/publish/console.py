@@ -1,0 +1,110 @@
+"""Readable terminal views (Rich) of articles, search hits and store figures.
+
+Scraped text may carry Rich markup ("[bold]") or terminal escapes: it is always passed
+as ``Text`` objects, never as markup, and control characters are made visible.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Added, Article, IngestError, SearchHit, StoredArticle
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> Text:
+    """Scraped text as inert Rich text: no markup, control characters shown as �."""
+    return Text(_CONTROL.sub("\ufffd", text))
+
+
+def article_view(article: Article, *, heading: str = "") -> Panel:
+    raw = article.raw
+    facts = Text()
+    for label, value in (("outlet", raw.outlet), ("published", raw.published), ("language", raw.language),
+                         ("format", raw.format), ("from", raw.url or raw.path)):
+        if value:
+            facts.append(f"{label}: ", style="dim")
+            facts.append_text(safe(str(value)))
+            facts.append("   ")
+    body = Text()
+    for i, paragraph in enumerate(article.paragraphs()):
+        if i:
+            body.append("\n\n")
+        body.append_text(safe(paragraph))
+    parts = [facts, Text(""), body or Text("(no body found)", style="italic red")]
+    if article.removed:
+        removed = Table(title="Removed", title_justify="left", show_edge=False, expand=True)
+        removed.add_column("reason", style="yellow", no_wrap=True)
+        removed.add_column("why", style="dim")
+        removed.add_column("text")
+        for r in article.removed:
+            removed.add_row(r.reason, safe(r.detail), safe(raw.text[r.start : r.end]))
+        parts += [Text(""), removed]
+    title = safe(article.title_text or "(no title)")
+    title.stylize("bold")
+    return Panel(Group(*parts), title=title, subtitle=heading or raw.id[:12], title_align="left")
+
+
+def stored_view(stored: StoredArticle) -> Panel:
+    heading = f"{stored.article.raw.id[:12]} · version {stored.version} · ingested {stored.ingested_at}"
+    panel = article_view(stored.article, heading=heading)
+    extra = []
+    if len(stored.versions) > 1:
+        extra.append(Text("versions at this URL: " + ", ".join(v[:12] for v in stored.versions), style="cyan"))
+    if stored.near_duplicates:
+        extra.append(Text("near-duplicates: " + ", ".join(v[:12] for v in stored.near_duplicates), style="cyan"))
+    if extra:
+        panel.renderable = Group(panel.renderable, Text(""), *extra)
+    return panel
+
+
+def hits_table(query: str, hits: list[SearchHit]) -> Table:
+    table = Table(title=f"Search: {query}", title_justify="left", expand=True)
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("title", style="bold")
+    table.add_column("outlet")
+    table.add_column("snippet")
+    for hit in hits:
+        snippet = safe(hit.snippet)
+        snippet.highlight_regex(r"\[[^\]]*\]", "bold magenta")
+        table.add_row(hit.id[:12], safe(hit.title), safe(hit.outlet or ""), snippet)
+    return table
+
+
+def stats_table(stats: dict) -> Table:
+    table = Table(title="claimdesk store", title_justify="left", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "-"
+        elif isinstance(value, list):
+            value = "\n".join(str(v) for v in value) or "-"
+        table.add_row(key.replace("_", " "), safe(str(value)))
+    return table
+
+
+def added_line(added: Added, article: Article) -> Text:
+    line = Text(f"{added.status:>9} ", style={"new": "green", "duplicate": "dim", "version": "yellow"}.get(added.status))
+    line.append(added.id[:12] + " ", style="cyan")
+    line.append_text(safe(article.title_text[:80] or "(no title)"))
+    if added.near_duplicates:
+        line.append(f"  ~ near-duplicate of {', '.join(i[:12] for i in added.near_duplicates)}", style="magenta")
+    return line
+
+
+def error_line(error: IngestError) -> Text:
+    line = Text("    error ", style="bold red")
+    line.append_text(safe(str(error)))
+    return line
+
+
+def print_to(console: Console, *renderables) -> None:
+    for r in renderables:
+        console.print(r)
