@@ -32,16 +32,20 @@ def clean(raw: RawDocument, recurring: LineCounts | None = None) -> Article:
     if title is not None:
         for i in _title_repeats(lines, title):
             verdicts[i] = ("duplicate-title", "repeats the title")
-    for i, first in _repeated_lines(lines, title, verdicts).items():
-        verdicts[i] = ("duplicate-line", f"repeats line {first + 1}")
-
-    line_cost = chrome.LINE_COST_EXTRACTED if raw.format in EXTRACTED_FORMATS else chrome.LINE_COST_UNKNOWN_LAYOUT
-    steps = (
-        lambda keep: chrome.set_into_body(lines, keep),
-        lambda keep: chrome.outside_main_run(lines, keep, line_cost),
+    # When an extractor (trafilatura, a feed) already chose the main text, its layout is
+    # known: the cleaner then removes only what it can name, not what merely looks short
+    # or repeats (tables, lists and repeated Q&A lines are the author's).
+    layout_known = raw.format in EXTRACTED_FORMATS
+    if not layout_known:
+        for i, first in _repeated_lines(lines, title, verdicts).items():
+            verdicts[i] = ("duplicate-line", f"repeats line {first + 1}")
+    steps = [lambda keep: chrome.set_into_body(lines, keep)]
+    if not layout_known:
+        steps.append(lambda keep: chrome.outside_main_run(lines, keep))
+    steps += [
         lambda keep: chrome.after_tail_marker(lines, keep),
-        lambda keep: chrome.ragged_edges(lines, keep),
-    )
+        lambda keep: chrome.ragged_edges(lines, keep, by_shape=not layout_known),
+    ]
     for step in steps:
         keep = [i for i in range(len(lines)) if i != title and i not in verdicts]
         verdicts.update({i: ("site-chrome", why) for i, why in step(keep).items()})

@@ -17,17 +17,16 @@ from __future__ import annotations
 
 from ..model import LineCounts
 from .lines import Line, line_key
-from .shape import is_credit, is_prose, is_self_promo, is_tail_marker, is_teaser, word_count
+from .shape import is_credit, is_prose, is_self_promo, is_tail_marker, is_teaser, is_widget_heading, word_count
 
 # A recurring line is template text when it is in at least this many documents of the
 # scope (the document itself included) and in at least this share of them.
 MIN_RECURRING_DOCS = 3
 MIN_RECURRING_SHARE = 0.1
 
-# What one line break costs against the words of prose, when finding the main run.
-# A page dump pays more per line than text a main-content extractor already chose.
-LINE_COST_UNKNOWN_LAYOUT = 8
-LINE_COST_EXTRACTED = 2
+# What one line break costs against the words of prose, when finding the main run:
+# a menu entry of two words scores 2 - 8 = -6, a paragraph of 40 words +32.
+LINE_COST = 8
 
 # Prose words that must come before a tail marker for it to end the article.
 MIN_WORDS_BEFORE_TAIL = 50
@@ -57,7 +56,7 @@ def recurring(lines: list[Line], counts: LineCounts | None, title: int | None = 
     return {i: why for i, why in found.items() if i in at_edges or not is_prose(lines[i].text)}
 
 
-def outside_main_run(lines: list[Line], keep: list[int], line_cost: int) -> dict[int, str]:
+def outside_main_run(lines: list[Line], keep: list[int], line_cost: int = LINE_COST) -> dict[int, str]:
     """Lines before and after the densest run of prose (maximum-sum subarray).
 
     Each line scores its prose words minus ``line_cost``; menus and link lists are
@@ -98,30 +97,31 @@ def after_tail_marker(lines: list[Line], keep: list[int]) -> dict[int, str]:
 def set_into_body(lines: list[Line], keep: list[int]) -> dict[int, str]:
     """Teasers for other stories and the site's self-promotion, inside the article.
 
-    A bare teaser heading ("DON'T MISS", "More:") takes the headline-like lines under it.
+    A box heading ("DON'T MISS", "Most read in world news") takes the headline-like
+    lines under it, up to the next line of prose.
     """
     cut: dict[int, str] = {}
-    in_teaser_block = False
+    in_box = False
     for i in keep:
         text = lines[i].text
         prose = is_prose(text)
-        if in_teaser_block and not prose:
+        if in_box and not prose:
             cut[i] = "a link to another story"
             continue
-        in_teaser_block = False
-        if is_teaser(text):
+        in_box = is_widget_heading(text)
+        if in_box or is_teaser(text):
             cut[i] = "a link to another story"
-            in_teaser_block = word_count(text) <= 3
         elif not prose and is_self_promo(text):
             cut[i] = "the site speaking about itself"
     return cut
 
 
-def ragged_edges(lines: list[Line], keep: list[int]) -> dict[int, str]:
-    """Non-prose lines, self-promotion and credit lines at either end of the article."""
+def ragged_edges(lines: list[Line], keep: list[int], by_shape: bool) -> dict[int, str]:
+    """Self-promotion and credit lines at either end of the article, and (``by_shape``)
+    any line there that does not read as prose."""
     def chrome_like(i: int) -> bool:
         text = lines[i].text
-        return not is_prose(text) or is_self_promo(text) or is_credit(text)
+        return (by_shape and not is_prose(text)) or is_self_promo(text) or is_credit(text)
 
     cut: dict[int, str] = {}
     for i in keep:

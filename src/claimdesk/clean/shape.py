@@ -7,6 +7,7 @@ functions over one line; the decisions that combine them live in ``chrome.py``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -15,12 +16,16 @@ _SENTENCE_END = re.compile(r"[.!?。！？]\s")
 _TERMINAL = re.compile(r"""[.!?…。！？:;]["'”’»)\]]*$""")
 
 
+@lru_cache(maxsize=8192)  # every rule asks about the same few lines: measure each once
 def word_count(line: str) -> int:
     """Words, counting two CJK characters as one word (they are not space-separated)."""
+    if not _CJK.search(line):
+        return len(_WORD.findall(line))
     cjk = len(_CJK.findall(line))
     return len(_WORD.findall(_CJK.sub(" ", line))) + cjk // 2
 
 
+@lru_cache(maxsize=8192)
 def is_prose(line: str) -> bool:
     """A line that reads as a sentence: enough words and a sentence end, or long with sentences inside.
 
@@ -35,8 +40,7 @@ def is_prose(line: str) -> bool:
 
 def is_shouting(line: str) -> bool:
     """ALL-CAPS lines of several words: teaser links and banners, rarely prose."""
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 12 and word_count(line) >= 3 and all(c.isupper() for c in letters if c.isalpha() and c.lower() != c.upper())
+    return line.isupper() and word_count(line) >= 3 and sum(c.isalpha() for c in line) >= 12
 
 
 # A section that, once it starts after the article, holds no more of it.
@@ -47,11 +51,18 @@ _TAIL_MARKER = re.compile(
         \d*\s*responses?|reader\s+comments|discussion|
         you\s+(?:may|might)\s+also\s+(?:like|enjoy)|recommended(?:\s+for\s+you|\s+stories|\s+reading)?|
         related\s+(?:stories|articles|posts|content|coverage|news)|more\s+(?:stories|news|from\s+.{1,40})|
-        (?:most\s+)?(?:popular|read|viewed|shared)(?:\s+(?:on|in)\s+.{1,40})?|most\s+read(?:\s+in\s+.{1,40})?|
-        trending(?:\s+now)?|top\s+stories|latest(?:\s+news|\s+stories)?|editor'?s\s+picks?|
         about\s+the\s+author|
         comentários|comentarios|commentaires|kommentare|commenti|reacties|комментарии|댓글
-    )\s*[:.\-–—|]*\s*(?:\(\d+\))?\s*$""",
+    )\s*[:.\-–—|…]*\s*(?:\(\d+\))?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# The heading of a box of links set into the page: the headlines under it go with it.
+_WIDGET_HEADING = re.compile(
+    r"""^(?:related|more|read\s+more|see\s+more|see\s+also|also\s+read|don'?t\s+miss|
+        (?:most\s+)?(?:popular|read|viewed|shared|watched)(?:\s+(?:now|today|on|in)\b.{0,40})?|most\s+read(?:\s+in\s+.{1,40})?|
+        trending(?:\s+now)?|top\s+stories|latest(?:\s+news|\s+stories)?|editor'?s\s+picks?|in\s+other\s+news|
+        elsewhere\s+on\s+.{1,40})\s*[:.\-–—|…]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -59,7 +70,7 @@ _TAIL_MARKER = re.compile(
 _TEASER = re.compile(
     r"""^[\[(]?\s*(?:related(?:\s+(?:post|story|article|content))?|read\s+more|read\s+also|see\s+more|see\s+also|more|also|
         also\s+(?:on|read|see)\b.*?|don'?t\s+miss|watch|listen|recommended|click\s+here\b.*?|get\s+the\b.*?\bapp\b.*?)
-        \s*(?::|\||-|–|—|\s|$)""",
+        \s*(?::|\||-|–|—|\s)""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -84,6 +95,10 @@ _CREDIT = re.compile(r"^\(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+
 
 def is_tail_marker(line: str) -> bool:
     return word_count(line) <= 8 and bool(_TAIL_MARKER.match(line))
+
+
+def is_widget_heading(line: str) -> bool:
+    return word_count(line) <= 8 and bool(_WIDGET_HEADING.match(line))
 
 
 def is_teaser(line: str) -> bool:
