@@ -209,6 +209,16 @@ def test_truncated_plain_warc_drops_the_cut_record():
     assert [e.cause.split(":")[0] for e in errors] == ["truncated WARC after 2 records"]
 
 
+@pytest.mark.parametrize("gz", [False, True])
+def test_warc_cut_inside_its_first_record_is_an_error_not_silence(tmp_path, gz):
+    data = warc_bytes([("https://a.example/0", "text/html", page("Story 0").encode())], gz=gz)
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    path.write_bytes(data[: len(data) // 3])
+    docs, errors = split(read_input(str(path)))
+    assert docs == []
+    assert len(errors) == 1 and errors[0].input == str(path)
+
+
 def test_warc_record_over_the_limit_is_skipped_with_an_error():
     small = "<p>" + "Short page text. " * 5 + "</p>"
     data = warc_bytes(

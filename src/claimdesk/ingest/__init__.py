@@ -113,12 +113,27 @@ def read_bytes(
     try:
         data, fmt = _unwrap(data, limit, what="file" if path not in (None, "-") else "input")
         items = _dispatch(fmt, data, name=name, url=url, charset=charset, max_bytes=limit)
-        for item in items:
+        for item in _or_nothing_found(items, name, fmt):
             yield _finish(item, name=name, path=path, url=url, fetched=fetched)
     except ReadError as err:
         yield IngestError(name, str(err))
     except Exception as err:  # a reader bug or a library choking on odd input: report, never crash the batch
         yield IngestError(name, f"cannot read: {type(err).__name__}: {err}")
+
+
+_NOTHING_FOUND = {
+    "warc": "no complete HTML response record in this WARC (is it cut short, or holds it no pages?)",
+}
+
+
+def _or_nothing_found(items: Iterable[Item], name: str, fmt: str) -> Iterator[Item]:
+    """The items, or an error saying nothing was found: an input never vanishes without a word."""
+    produced = False
+    for item in items:
+        produced = True
+        yield item
+    if not produced:
+        yield IngestError(name, _NOTHING_FOUND.get(fmt, f"no documents found in this {fmt} input"))
 
 
 def _unwrap(data: bytes, limit: int, *, what: str) -> tuple[bytes, str]:
@@ -184,7 +199,7 @@ def _read_path(path: str, *, max_bytes: int) -> Iterator[Item]:
     try:
         with open(path, "rb") as handle:
             if _is_warc_stream(handle):
-                for item in read_warc(handle, name=path, max_bytes=max_bytes):
+                for item in _or_nothing_found(read_warc(handle, name=path, max_bytes=max_bytes), path, "warc"):
                     yield _finish(item, name=path, path=path, url=None, fetched=None)
                 return
             size = os.fstat(handle.fileno()).st_size
