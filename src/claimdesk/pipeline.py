@@ -55,22 +55,24 @@ def chunks(items: Iterable[RawDocument | IngestError], size: int = CHUNK_SIZE) -
         yield chunk
 
 
-def clean_chunk(docs: list[RawDocument], stored: StoredCounts | None = None, known: set[str] = frozenset()) -> list[Article]:
+def clean_chunk(docs: list[RawDocument], keys: list[set[str]], stored: StoredCounts | None = None,
+                known: set[str] = frozenset()) -> list[Article]:
     """Clean a chunk with line counts from the chunk itself plus the store.
 
+    ``keys`` are the documents' line keys (``line_keys``), computed once by the caller.
     Documents the store already holds (``known`` ids) and repeated texts do not count
     twice: the store's figures include them already.
     """
-    by_scope: dict[str, dict[str, str]] = defaultdict(dict)
-    for doc in docs:
+    by_scope: dict[str, dict[str, set[str]]] = defaultdict(dict)
+    for doc, doc_keys in zip(docs, keys):
         if doc.scope and doc.id not in known:
-            by_scope[doc.scope][doc.id] = doc.text
-    in_chunk = {scope: batch_counts(scope, list(texts.values())) for scope, texts in by_scope.items()}
+            by_scope[doc.scope][doc.id] = doc_keys
+    in_chunk = {scope: batch_counts(scope, list(key_sets.values())) for scope, key_sets in by_scope.items()}
     articles = []
-    for doc in docs:
+    for doc, doc_keys in zip(docs, keys):
         counts = in_chunk.get(doc.scope) if doc.scope else None
         if doc.scope and stored is not None:
-            counts = merge_counts(stored(doc.scope, line_keys(doc.text)), counts)
+            counts = merge_counts(stored(doc.scope, doc_keys), counts)
         articles.append(clean(doc, counts))
     return articles
 
@@ -100,8 +102,10 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
             store.record_error(error)
             summary.errors.append(error)
             sink.error(error)
-        for article in clean_chunk(docs, store.line_counts, store.known_ids([d.id for d in docs])):
-            added = store.add(article, line_keys=line_keys(article.raw.text))
+        keys = [line_keys(doc.text) for doc in docs]
+        articles = clean_chunk(docs, keys, store.line_counts, store.known_ids([d.id for d in docs]))
+        for article, doc_keys in zip(articles, keys):
+            added = store.add(article, line_keys=doc_keys)
             summary.documents += 1
             summary.ids.append(added.id)
             summary.new += added.status == "new"
@@ -119,6 +123,7 @@ def analyze(inputs: list[str], store=None, *, fetch: bool = False, max_bytes: in
     for chunk in chunks(read_all(inputs, fetch=fetch, max_bytes=max_bytes, on_input=sink.input_done)):
         docs = [item for item in chunk if isinstance(item, RawDocument)]
         known = store.known_ids([d.id for d in docs]) if store else set()
-        articles = iter(clean_chunk(docs, store.line_counts if store else None, known))
+        keys = [line_keys(doc.text) for doc in docs]
+        articles = iter(clean_chunk(docs, keys, store.line_counts if store else None, known))
         for item in chunk:
             yield next(articles) if isinstance(item, RawDocument) else item

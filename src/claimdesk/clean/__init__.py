@@ -26,9 +26,9 @@ _TITLE_PARTS = re.compile(r"\s+[|\-–—:»·]\s+")
 def clean(raw: RawDocument, recurring: LineCounts | None = None) -> Article:
     """Title, body and removed ranges of ``raw``; ``recurring`` is what the corpus taught."""
     lines = split_lines(raw.text)
-    title = _pick_title(lines, raw, set(chrome.recurring(lines, recurring)))
-    found = chrome.recurring(lines, recurring, title)
-    verdicts: dict[int, tuple[str, str]] = {i: ("site-chrome", why) for i, why in found.items() if i != title}
+    found = chrome.recurring(lines, recurring)
+    title = _pick_title(lines, raw, set(found))
+    verdicts = {i: ("site-chrome", why) for i, why in chrome.recurring_chrome(lines, found, title).items()}
     if title is not None:
         for i in _title_repeats(lines, title):
             verdicts[i] = ("duplicate-title", "repeats the title")
@@ -92,11 +92,13 @@ def _title_forms(text: str) -> set[str]:
 
 def _title_repeats(lines: list[Line], title: int) -> list[int]:
     forms = _title_forms(lines[title].text)
-    return [
-        i
-        for i, line in enumerate(lines)
-        if i != title and word_count(line.text) <= MAX_TITLE_WORDS and (_title_forms(line.text) & forms)
-    ]
+
+    def repeats(text: str) -> bool:
+        if normalize(text) in forms:
+            return True
+        return bool(_TITLE_PARTS.search(text)) and bool(_title_forms(text) & forms)
+
+    return [i for i, line in enumerate(lines) if i != title and word_count(line.text) <= MAX_TITLE_WORDS and repeats(line.text)]
 
 
 def _repeated_lines(lines: list[Line], title: int | None, verdicts: dict) -> dict[int, int]:
@@ -117,8 +119,8 @@ def _repeated_lines(lines: list[Line], title: int | None, verdicts: dict) -> dic
 NEAR_COPY_OVERLAP = 0.5
 
 
-def batch_counts(scope: str, texts: list[str]) -> LineCounts:
-    """Line counts over a batch of texts of one scope.
+def batch_counts(scope: str, texts: list[str] | list[set[str]]) -> LineCounts:
+    """Line counts over a batch of texts (or their line key sets) of one scope.
 
     A text sharing most of its lines with one already counted (a syndicated copy, a
     lightly edited version) is not counted again: otherwise its body lines would look
@@ -128,7 +130,7 @@ def batch_counts(scope: str, texts: list[str]) -> LineCounts:
     holders: dict[str, list[int]] = {}  # line key -> indices of counted texts that have it
     counted = 0
     for text in texts:
-        keys = line_keys(text)
+        keys = line_keys(text) if isinstance(text, str) else text
         shared: dict[int, int] = {}
         for key in keys:
             for j in holders.get(key, ()):

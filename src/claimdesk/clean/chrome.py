@@ -32,13 +32,8 @@ LINE_COST = 8
 MIN_WORDS_BEFORE_TAIL = 50
 
 
-def recurring(lines: list[Line], counts: LineCounts | None, title: int | None = None) -> dict[int, str]:
-    """Lines that recur across the scope.
-
-    Non-prose lines go wherever they stand. A recurring prose line (a disclaimer, a
-    standard sign-off) goes only in an unbroken run of recurring lines at the top or
-    bottom of the page: a wire paragraph that several stories share stays in each body.
-    """
+def recurring(lines: list[Line], counts: LineCounts | None) -> dict[int, str]:
+    """Every line that recurs across the scope, with the evidence."""
     if counts is None or counts.documents < MIN_RECURRING_DOCS:
         return {}
     found = {}
@@ -46,6 +41,16 @@ def recurring(lines: list[Line], counts: LineCounts | None, title: int | None = 
         seen = counts.counts.get(line_key(line.text), 0)
         if seen >= MIN_RECURRING_DOCS and seen >= MIN_RECURRING_SHARE * counts.documents:
             found[i] = f"recurs in {seen} of {counts.documents} documents of {counts.scope}"
+    return found
+
+
+def recurring_chrome(lines: list[Line], found: dict[int, str], title: int | None) -> dict[int, str]:
+    """Of the recurring lines, those that are template text.
+
+    Non-prose lines go wherever they stand. A recurring prose line (a disclaimer, a
+    standard sign-off) goes only in an unbroken run of recurring lines at the top or
+    bottom of the page: a wire paragraph that several stories share stays in each body.
+    """
     order = [i for i in range(len(lines)) if i != title]
     at_edges = set()
     for run in (order, order[::-1]):
@@ -53,7 +58,7 @@ def recurring(lines: list[Line], counts: LineCounts | None, title: int | None = 
             if i not in found:
                 break
             at_edges.add(i)
-    return {i: why for i, why in found.items() if i in at_edges or not is_prose(lines[i].text)}
+    return {i: why for i, why in found.items() if i != title and (i in at_edges or not is_prose(lines[i].text))}
 
 
 def outside_main_run(lines: list[Line], keep: list[int], line_cost: int = LINE_COST) -> dict[int, str]:

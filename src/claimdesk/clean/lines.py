@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
-_SPACE = re.compile(r"\s+")
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 @dataclass(frozen=True)
@@ -32,7 +29,13 @@ def split_lines(text: str) -> list[Line]:
 
 def normalize(line: str) -> str:
     """Case, inner spacing and edge punctuation do not make two lines different."""
-    return _EDGE_PUNCT.sub("", _SPACE.sub(" ", line.casefold())).strip()
+    text = " ".join(line.casefold().split())
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end]
 
 
 def line_key(line: str) -> str:
