@@ -28,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import machine
 from zyte_common import SHARED, decode, pages
 from zyte_dumps import page_dump
 
@@ -100,6 +101,7 @@ def main() -> None:
     for key, value in result.items():
         print(f"{key:32} {value:.2f}" if isinstance(value, float) else f"{key:32} {value}")
     if args.json:
+        result["machine"] = machine.describe()
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)
 

@@ -19,6 +19,7 @@ import lxml.html
 
 from claimdesk.clean import clean
 from claimdesk.model import RawDocument
+import machine
 from zyte_common import decode, pages, score
 
 INVISIBLE = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas"}
@@ -84,6 +85,7 @@ def main() -> None:
         print(f"{name:20} F1 {m['f1']:.3f}  precision {m['precision']:.3f}  recall {m['recall']:.3f}")
     print(f"cleaning: {result['clean_ms_per_page']:.2f} ms/page")
     if args.json:
+        result["machine"] = machine.describe()
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)
 

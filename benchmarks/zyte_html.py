@@ -19,6 +19,7 @@ import trafilatura
 from claimdesk.clean import clean
 from claimdesk.ingest import read_bytes
 from claimdesk.model import RawDocument
+import machine
 from zyte_common import decode, pages, score
 
 
@@ -51,6 +52,7 @@ def main() -> None:
     ms = {name: 1000 * best[name] / len(corpus) for name in best}
     result = {
         "pages": len(corpus),
+        "repeat": args.repeat,
         "trafilatura_version": trafilatura.__version__,
         "ms_per_page": ms,
         "time_ratio_claimdesk_over_trafilatura": ms["claimdesk"] / ms["trafilatura"],
@@ -60,6 +62,7 @@ def main() -> None:
         print(f"{name:12} F1 {m['f1']:.3f}  precision {m['precision']:.3f}  recall {m['recall']:.3f}  {ms[name]:.1f} ms/page")
     print(f"time ratio claimdesk / trafilatura: {result['time_ratio_claimdesk_over_trafilatura']:.2f}")
     if args.json:
+        result["machine"] = machine.describe()
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)
 

@@ -195,6 +195,26 @@ def test_demo_ingests_the_examples_and_shows_what_was_removed(tmp_path, monkeypa
     assert "duplicate-title" in result.output and "site-chrome" in result.output
 
 
+def test_show_names_the_near_duplicate_copies(tmp_path):
+    pages = tmp_path / "pages"
+    (pages / "herald").mkdir(parents=True)
+    (pages / "courier").mkdir()
+    text = story(5) + "\n".join([P1, P2] * 2) + "\n"  # article length: a short text has too few shingles to compare
+    (pages / "herald" / "a.txt").write_text(text)
+    (pages / "courier" / "b.txt").write_text(text.replace("spring floods", "spring floods of this year"))
+    db = tmp_path / "c.db"
+    invoke("ingest", str(pages), db=db)
+    shown = invoke("show", hashlib.sha256(text.encode()).hexdigest()[:10], db=db)
+    assert "Near-duplicates" in shown.output
+    assert str(pages / "courier") in shown.output.replace("\n", "")
+
+
+def test_an_empty_folder_is_an_error_not_silence(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = invoke("ingest", str(tmp_path / "empty"), db=tmp_path / "c.db")
+    assert result.exit_code == 1 and "nothing to read" in result.output
+
+
 def test_pipeline_summary_counts_near_duplicates(tmp_path):
     text = story(4)
     (tmp_path / "a.txt").write_text(text)

@@ -78,6 +78,9 @@ def _summary_line(summary: pipeline.Summary) -> str:
 
 def run_ingest(paths: list[str], store: Store, *, fetch: bool, max_bytes: int | None, console: Console) -> pipeline.Summary:
     inputs = _inputs(paths, fetch)
+    if not inputs:
+        console.print(f"[red]error:[/] nothing to read in {', '.join(paths)} (empty folders, or only hidden files)")
+        raise typer.Exit(1)
     with _progress(console) as progress:
         task = progress.add_task("ingesting", total=len(inputs))
         sink = _ProgressSink(progress, task, verbose=len(inputs) <= 20)
@@ -103,6 +106,9 @@ def analyze(paths: PathsArgument, as_json: Annotated[bool, typer.Option("--json"
             db: DbOption = None, fetch: FetchOption = False, max_bytes: MaxBytesOption = None) -> None:
     """Clean documents and show them, without storing them."""
     inputs = _inputs(paths, fetch)
+    if not inputs:
+        err.print(f"[red]error:[/] nothing to read in {', '.join(paths)} (empty folders, or only hidden files)")
+        raise typer.Exit(1)
     store = _open_store(db, must_exist=True)
     failed = False
     try:
@@ -129,10 +135,11 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id or a prefix 
         except AmbiguousId as ambiguous:
             err.print(f"[red]error:[/] {article_id!r} matches several articles: " + ", ".join(c[:16] for c in ambiguous.candidates))
             raise typer.Exit(1)
-    if stored is None:
-        err.print(f"[red]error:[/] no article with id {article_id!r}")
-        raise typer.Exit(1)
-    out.print(views.stored_view(stored))
+        if stored is None:
+            err.print(f"[red]error:[/] no article with id {article_id!r}")
+            raise typer.Exit(1)
+        related = {i: store.get(i) for i in {*stored.versions, *stored.near_duplicates}}
+    out.print(views.stored_view(stored, related))
 
 
 @app.command()

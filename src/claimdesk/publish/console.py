@@ -51,17 +51,31 @@ def article_view(article: Article, *, heading: str = "") -> Panel:
     return Panel(Group(*parts), title=title, subtitle=heading or raw.id[:12], title_align="left")
 
 
-def stored_view(stored: StoredArticle) -> Panel:
+def stored_view(stored: StoredArticle, related: dict[str, StoredArticle] | None = None) -> Panel:
+    """A stored article; ``related`` (id -> article) names its other versions and near-duplicates."""
+    related = related or {}
     heading = f"{stored.article.raw.id[:12]} · version {stored.version} · ingested {stored.ingested_at}"
     panel = article_view(stored.article, heading=heading)
     extra = []
     if len(stored.versions) > 1:
-        extra.append(Text("versions at this URL: " + ", ".join(v[:12] for v in stored.versions), style="cyan"))
+        extra.append(Text("Versions at this URL, oldest first:", style="bold cyan"))
+        extra += [_member_line(i, related.get(i), current=i == stored.article.raw.id) for i in stored.versions]
     if stored.near_duplicates:
-        extra.append(Text("near-duplicates: " + ", ".join(v[:12] for v in stored.near_duplicates), style="cyan"))
+        extra.append(Text("Near-duplicates (the same story, other copies):", style="bold cyan"))
+        extra += [_member_line(i, related.get(i)) for i in stored.near_duplicates]
     if extra:
         panel.renderable = Group(panel.renderable, Text(""), *extra)
     return panel
+
+
+def _member_line(article_id: str, other: StoredArticle | None, current: bool = False) -> Text:
+    line = Text(f"  {article_id[:12]} ", style="cyan")
+    if other is not None:
+        raw = other.article.raw
+        line.append_text(safe(f"{raw.outlet or raw.url or raw.path or ''} · {other.article.title_text[:70]}"))
+    if current:
+        line.append("  (this one)", style="dim")
+    return line
 
 
 def hits_table(query: str, hits: list[SearchHit]) -> Table:

@@ -1,0 +1,26 @@
+"""Run every benchmark, one fresh process each, then write BENCHMARKS.md.
+
+    python benchmarks/run.py [NAME ...]     # e.g. zyte_html; default: all
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = ["zyte_html", "zyte_dumps", "ingest_throughput"]
+
+
+def main() -> None:
+    names = sys.argv[1:] or BENCHMARKS
+    (HERE / "results").mkdir(exist_ok=True)
+    for name in names:
+        print(f"== {name}", flush=True)
+        subprocess.run([sys.executable, str(HERE / f"{name}.py"), "--json", str(HERE / "results" / f"{name}.json")], check=True)
+    subprocess.run([sys.executable, str(HERE / "report.py")], check=True)
+
+
+if __name__ == "__main__":
+    main()
