@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import resource
 import subprocess
@@ -101,9 +100,7 @@ def main() -> None:
     for key, value in result.items():
         print(f"{key:32} {value:.2f}" if isinstance(value, float) else f"{key:32} {value}")
     if args.json:
-        result["machine"] = machine.describe()
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
+        machine.save(args.json, result)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 from datetime import datetime, timezone
@@ -25,3 +26,9 @@ def describe() -> dict[str, str]:
                        f"{platform.system()} {platform.release()}",
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") + f" (load {load:.1f} at start)",
     }
+
+
+def save(path: str, result: dict) -> None:
+    """Write a benchmark's figures as JSON, with the machine and date they were measured on."""
+    with open(path, "w") as f:
+        json.dump({**result, "machine": describe()}, f, indent=2)

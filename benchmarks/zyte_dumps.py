@@ -11,7 +11,6 @@ the kept body and the raw dump with the benchmark's own scorer.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import time
 
@@ -85,9 +84,7 @@ def main() -> None:
         print(f"{name:20} F1 {m['f1']:.3f}  precision {m['precision']:.3f}  recall {m['recall']:.3f}")
     print(f"cleaning: {result['clean_ms_per_page']:.2f} ms/page")
     if args.json:
-        result["machine"] = machine.describe()
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
+        machine.save(args.json, result)
 
 
 if __name__ == "__main__":

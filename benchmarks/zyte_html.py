@@ -11,7 +11,6 @@ trafilatura with metadata, then the cleaner.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import trafilatura
@@ -62,9 +61,7 @@ def main() -> None:
         print(f"{name:12} F1 {m['f1']:.3f}  precision {m['precision']:.3f}  recall {m['recall']:.3f}  {ms[name]:.1f} ms/page")
     print(f"time ratio claimdesk / trafilatura: {result['time_ratio_claimdesk_over_trafilatura']:.2f}")
     if args.json:
-        result["machine"] = machine.describe()
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
+        machine.save(args.json, result)
 
 
 if __name__ == "__main__":
