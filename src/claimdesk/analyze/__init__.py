@@ -1,0 +1,1 @@
+"""NLP over cleaned articles: one spaCy pass per document, small modules reading the Doc."""

@@ -1,0 +1,91 @@
+"""From attributions (source, cue, content spans) to claims a person can read:
+who the source is, how firmly it was put, and where.
+
+A claim without its own medium takes the one its speaker was last quoted in
+("Mammadov ... in an interview with Turan ... He claimed ..."): articles name the
+interview once and keep reporting from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc
+
+from ..model import Claim, Entity, Span
+from .hedge import grade
+from .medium import find_medium
+from .people import PRONOUNS, People, find_people, resolve_pronoun
+
+CharSpan = tuple[int, int]
+
+
+def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[Entity]]:
+    """Claims in text order, and the people and media they name as entities."""
+    attributions = sorted(attributions, key=lambda a: a.cue[0])
+    media = {a.cue: find_medium(doc, a.cue[0]) for a in attributions}
+    media_ranges = [(m.start_char, m.end_char) for m in media.values() if m is not None]
+    people = find_people(doc, media_ranges)
+    claims: list[Claim] = []
+    last_medium: dict[str, Span] = {}
+    for a in attributions:
+        source = a.source or _implicit_source(doc, a.cue)
+        speaker = _speaker(doc, source, people) if source else None
+        hedge, negated = grade(doc, *a.cue)
+        found = media[a.cue]
+        medium = Span(found.start_char, found.end_char) if found is not None else last_medium.get(speaker or "")
+        if speaker and medium:
+            last_medium[speaker] = medium
+        claims.append(Claim(
+            source=Span(*source) if source else None,
+            speaker=speaker,
+            cue=Span(*a.cue),
+            content=Span(*a.content),
+            hedge=hedge,
+            medium=medium,
+            negated=negated,
+        ))
+    return claims, _entities(people, media_ranges, doc)
+
+
+def _implicit_source(doc: Doc, cue: CharSpan) -> CharSpan | None:
+    """"Mammadov expressed dissatisfaction, emphasizing that ...": a participle cue has
+    no subject of its own; its source is the subject of the verb it hangs from."""
+    span = doc.char_span(*cue, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verb = span.root
+    if verb.dep_ not in ("advcl", "xcomp", "conj") or verb.tag_ not in ("VBG", "VBN"):
+        return None
+    subject = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    if subject.lower_ in PRONOUNS:
+        return subject.idx, subject.idx + len(subject.text)
+    name = [t for t in subject.subtree if t.ent_type_ == "PERSON"]
+    if not name:  # "mines ... were traced, suggesting ...": things do not make claims
+        return None
+    return name[0].idx, name[-1].idx + len(name[-1].text)
+
+
+def _speaker(doc: Doc, source: CharSpan, people: People) -> str:
+    """Whom the source names: a pronoun's antecedent, the full name of a surname, else the words as written."""
+    span = doc.char_span(*source, alignment_mode="expand")
+    if span is None:
+        return doc.text[source[0] : source[1]]
+    words = [t for t in span if not (t.is_punct or t.is_space)]
+    if len(words) == 1 and words[0].lower_ in PRONOUNS:
+        person = resolve_pronoun(doc, words[0], people)
+        return person.name if person else span.text
+    person = people.named_in(span)
+    return person.name if person else span.text.strip()
+
+
+def _entities(people: People, media: list[CharSpan], doc: Doc) -> list[Entity]:
+    found = [
+        Entity(Span(start, end), "PERSON", person.name, person.role)
+        for person in people.persons
+        for start, end in person.mentions
+    ]
+    found += [Entity(Span(start, end), "MEDIA", doc.text[start:end], None) for start, end in sorted(set(media))]
+    return sorted(found, key=lambda e: (e.span.start, e.span.end))

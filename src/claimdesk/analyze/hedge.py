@@ -1,0 +1,87 @@
+"""How firmly a claim is put, from its cue and the words around the cue.
+
+The scale, firmest first (documented in the README):
+
+| hedge      | cues                                                                 |
+|------------|----------------------------------------------------------------------|
+| `states`   | said, stated, declared, asserted, emphasized, announced, confirmed, told, noted, added, expressed |
+| `claims`   | claimed, maintained, insisted, argued, contended                     |
+| `alleges`  | alleged, accused, charged; any cue with "reportedly"/"allegedly"     |
+| `suggests` | suggested, raised the possibility, speculated, hinted, implied       |
+| `doubts`   | expressed uncertainty or doubt, questioned, doubted, cast doubt      |
+| `denies`   | denied, rejected, dismissed, refuted                                 |
+
+A cue under a negation ("did not say", "never claimed") keeps its grade and is
+marked ``negated``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+SCALE = ("states", "claims", "alleges", "suggests", "doubts", "denies")
+
+_BY_LEMMA = {
+    **dict.fromkeys("say state declare assert emphasize emphasise stress announce confirm tell note add explain "
+                    "write report express indicate reveal acknowledge admit warn insist_on underline point_out "
+                    "according".split(), "states"),
+    **dict.fromkeys("claim maintain insist argue contend".split(), "claims"),
+    **dict.fromkeys("allege accuse charge".split(), "alleges"),
+    **dict.fromkeys("suggest speculate hint imply float posit".split(), "suggests"),
+    **dict.fromkeys("question doubt".split(), "doubts"),
+    **dict.fromkeys("deny reject dismiss refute disavow rebut".split(), "denies"),
+}
+
+# Nouns that turn a light verb ("raised the possibility", "expressed doubt") into a grade.
+_BY_OBJECT = {
+    **dict.fromkeys("possibility prospect suggestion hypothesis speculation".split(), "suggests"),
+    **dict.fromkeys("uncertainty doubt doubts skepticism scepticism".split(), "doubts"),
+    **dict.fromkeys("claim claims allegation allegations accusation accusations".split(), "alleges"),
+    **dict.fromkeys("denial".split(), "denies"),
+}
+_LIGHT_VERBS = {"raise", "express", "voice", "cast", "make", "level", "issue", "float"}
+_DISTANCING = {"reportedly", "allegedly", "purportedly", "supposedly"}
+
+
+def grade(doc: Doc, cue_start: int, cue_end: int) -> tuple[str, bool]:
+    """(hedge, negated) for the cue at character offsets ``cue_start:cue_end``."""
+    tokens = [t for t in doc.char_span(cue_start, cue_end, alignment_mode="expand") or [] if not t.is_punct]
+    if not tokens:
+        return "states", False
+    head = _cue_head(tokens)
+    hedge = _object_grade(head) or _lemma_grade(tokens, head)
+    if hedge in ("states", "claims") and any(child.lower_ in _DISTANCING for child in head.children):
+        hedge = "alleges"
+    return hedge, _negated(head)
+
+
+def _cue_head(tokens: list[Token]) -> Token:
+    """The token the others in the cue hang from (the verb of "has learned", the noun of "X's claim")."""
+    inside = set(tokens)
+    for token in tokens:
+        if token.head not in inside or token.head == token:
+            if token.pos_ in ("VERB", "NOUN", "AUX", "ADP") or len(tokens) == 1:
+                return token
+    return tokens[-1]
+
+
+def _lemma_grade(tokens: list[Token], head: Token) -> str:
+    for token in [head, *tokens]:
+        lemma = token.lemma_.lower()
+        if lemma in _BY_LEMMA:
+            return _BY_LEMMA[lemma]
+    return "states"
+
+
+def _object_grade(head: Token) -> str | None:
+    """"raised the possibility", "expressed uncertainty": the object decides."""
+    if head.lemma_.lower() not in _LIGHT_VERBS:
+        return None
+    for child in head.children:
+        if child.dep_ in ("dobj", "obj", "attr") and child.lemma_.lower() in _BY_OBJECT:
+            return _BY_OBJECT[child.lemma_.lower()]
+    return None
+
+
+def _negated(head: Token) -> bool:
+    return any(child.dep_ == "neg" or child.lower_ in ("never", "not", "n't") for child in head.children)

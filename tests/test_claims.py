@@ -1,0 +1,145 @@
+"""Speakers, hedges, media and roles, on short articles written for the purpose.
+
+Attributions are given by hand (source, cue, content as found in the text), so these
+tests check what claimdesk makes of an attribution, independently of the extractor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from claimdesk.analyze.claims import build_claims
+from claimdesk.analyze.hedge import grade
+from claimdesk.analyze.medium import find_medium
+from claimdesk.analyze.nlp import load_nlp
+from claimdesk.analyze.parse import with_paragraphs
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return with_paragraphs(load_nlp())
+
+
+@dataclass(frozen=True)
+class Given:
+    source: tuple[int, int] | None
+    cue: tuple[int, int]
+    content: tuple[int, int]
+
+
+def at(text: str, piece: str, after: str = "") -> tuple[int, int]:
+    start = text.index(piece, text.index(after) if after else 0)
+    return start, start + len(piece)
+
+
+def given(text: str, source: str | None, cue: str, content: str, after: str = "") -> Given:
+    return Given(at(text, source, after) if source else None, at(text, cue, after), at(text, content, after))
+
+
+@pytest.mark.parametrize("sentence, cue, hedge, negated", [
+    ("The minister said that the bridge was safe.", "said", "states", False),
+    ("The minister asserted that the bridge was safe.", "asserted", "states", False),
+    ("The minister claimed that the bridge was safe.", "claimed", "claims", False),
+    ("The minister insisted that the bridge was safe.", "insisted", "claims", False),
+    ("The minister alleged that the contractor had cut corners.", "alleged", "alleges", False),
+    ("The minister accused the contractor of cutting corners.", "accused", "alleges", False),
+    ("The minister reportedly said that the bridge was safe.", "said", "alleges", False),
+    ("The minister suggested that the bridge might be unsafe.", "suggested", "suggests", False),
+    ("The minister raised the possibility of closing the bridge.", "raised the possibility", "suggests", False),
+    ("The minister expressed uncertainty about the repairs.", "expressed uncertainty", "doubts", False),
+    ("The minister questioned whether the repairs were needed.", "questioned", "doubts", False),
+    ("The minister denied that the bridge was unsafe.", "denied", "denies", False),
+    ("The minister did not say that the bridge was safe.", "say", "states", True),
+    ("The minister never claimed that the bridge was safe.", "claimed", "claims", True),
+])
+def test_hedge_grades_the_cue_and_its_modifiers(nlp, sentence, cue, hedge, negated):
+    doc = nlp(sentence)
+    assert grade(doc, *at(sentence, cue)) == (hedge, negated)
+
+
+@pytest.mark.parametrize("sentence, cue, medium", [
+    ("Korsak claimed in an interview with Radio Meridian that the tender was rigged.", "claimed", "Radio Meridian"),
+    ("Korsak told Reuters that the tender was rigged.", "told", "Reuters"),
+    ("Korsak told reporters that the tender was rigged.", "told", None),
+    ("In a statement, the ministry said the tender was fair.", "said", "statement"),
+    ("Korsak wrote on Facebook that the tender was rigged.", "wrote", "Facebook"),
+    ("Valen said at a press conference that the tender was fair.", "said", "press conference"),
+    ("Valen said that the tender was fair.", "said", None),
+])
+def test_medium_is_found_in_the_cue_sentence(nlp, sentence, cue, medium):
+    doc = nlp(sentence)
+    found = find_medium(doc, at(sentence, cue)[0])
+    assert (found.text if found is not None else None) == medium
+
+
+ARTICLE = (
+    "Harbour contract under fire\n\n"
+    "Lina Korsak, a member of the parliamentary audit committee, expressed anger in an interview with Radio Meridian, "
+    "emphasizing that the tender had been written for one bidder. "
+    "Korsak alleged that two offers were disqualified on technicalities.\n\n"
+    "She claimed that the chairman had met the winning bidder twice.\n\n"
+    "Port Authority spokesman Petr Valen said the tender followed European rules. "
+    "He told reporters that an auditor had reviewed it.\n\n"
+    "Opposition deputies say the matter is not closed."
+)
+
+
+@pytest.fixture(scope="module")
+def article_claims(nlp):
+    doc = nlp(ARTICLE)
+    attributions = [
+        given(ARTICLE, None, "emphasizing", "that the tender had been written for one bidder"),
+        given(ARTICLE, "Korsak", "alleged", "that two offers were disqualified on technicalities", after="Korsak alleged"),
+        given(ARTICLE, "She", "claimed", "that the chairman had met the winning bidder twice"),
+        given(ARTICLE, "Port Authority spokesman Petr Valen", "said", "the tender followed European rules"),
+        given(ARTICLE, "He", "told", "that an auditor had reviewed it"),
+        given(ARTICLE, "Opposition deputies", "say", "the matter is not closed"),
+    ]
+    claims, entities = build_claims(doc, attributions)
+    return {ARTICLE[c.cue.start:c.cue.end] + ":" + ARTICLE[c.content.start:c.content.end][:12]: c for c in claims}, entities
+
+
+def test_surnames_and_pronouns_resolve_to_the_full_name(article_claims):
+    claims, _ = article_claims
+    assert claims["alleged:that two off"].speaker == "Lina Korsak"
+    assert claims["claimed:that the cha"].speaker == "Lina Korsak"
+    assert ARTICLE[claims["claimed:that the cha"].source.start:claims["claimed:that the cha"].source.end] == "She"
+    assert claims["told:that an audi"].speaker == "Petr Valen"
+
+
+def test_a_participle_cue_takes_the_subject_of_its_verb(article_claims):
+    claims, _ = article_claims
+    assert claims["emphasizing:that the ten"].speaker == "Lina Korsak"
+
+
+def test_groups_are_kept_as_written(article_claims):
+    claims, _ = article_claims
+    assert claims["say:the matter i"].speaker == "Opposition deputies"
+
+
+def test_a_medium_carries_over_to_later_claims_of_the_same_speaker(article_claims):
+    claims, _ = article_claims
+    for key in ("emphasizing:that the ten", "alleged:that two off", "claimed:that the cha"):
+        medium = claims[key].medium
+        assert medium is not None and ARTICLE[medium.start:medium.end] == "Radio Meridian"
+    assert claims["said:the tender f"].medium is None
+    assert claims["told:that an audi"].medium is None  # "told reporters" names no outlet
+
+
+def test_roles_from_apposition_and_title_and_the_outlet_as_media(article_claims):
+    _, entities = article_claims
+    roles = {e.canonical: e.role for e in entities if e.label == "PERSON"}
+    assert roles["Lina Korsak"] == "member of the parliamentary audit committee"
+    assert roles["Petr Valen"] == "Port Authority spokesman"
+    media = [ARTICLE[e.span.start:e.span.end] for e in entities if e.label == "MEDIA"]
+    assert media == ["Radio Meridian"]
+    assert "Radio Meridian" not in roles
+
+
+def test_a_headline_without_full_stop_stays_out_of_the_first_sentence(nlp):
+    text = "Shoigu held a call. The year 2016\n\nIn a meeting on December 19, Sergei Shoigu asserted that peace held."
+    doc = nlp(text)
+    first_body_token = next(t for t in doc if t.text == "In")
+    assert first_body_token.is_sent_start
