@@ -156,6 +156,27 @@ class StoredArticle:
     version: int  # 1 for the first text seen at its URL, 2 for the next change, ...
     versions: list[str]  # ids of every version at the same URL, oldest first
     near_duplicates: list[str]  # ids of other articles in its near-duplicate group
+    claims: list[Claim] = field(default_factory=list)  # as analysed when stored, in text order
+    entities: list[Entity] = field(default_factory=list)
+
+    @property
+    def analysis(self) -> Analysis:
+        return Analysis(self.article, entities=list(self.entities), claims=list(self.claims))
+
+
+@dataclass(frozen=True)
+class ClaimHit:
+    """A stored claim found by speaker, with the article it stands in."""
+
+    article_id: str
+    title: str
+    outlet: str | None
+    published: str | None
+    text: str  # the article's document text, which the claim's spans point into
+    claim: Claim
+
+    def of(self, span: Span | None) -> str:
+        return span.of(self.text) if span else ""
 
 
 @dataclass(frozen=True)

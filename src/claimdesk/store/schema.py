@@ -4,11 +4,13 @@ The migration in ``migrations/versions`` creates exactly these (a test compares
 them), plus the full-text table, which differs by dialect and so lives only in
 the migration: an FTS5 virtual table on SQLite, a table with a generated
 ``tsvector`` column on PostgreSQL. Both are called ``articles_fts``.
+
+Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -106,9 +108,57 @@ class LineCount(Base):
     documents: Mapped[int] = mapped_column(Integer)
 
 
+class ClaimRow(Base):
+    """One attributed claim (``model.Claim``) of a document, spans as offsets into its text.
+
+    ``seq`` keeps the order the analysis gave (text order). ``source_*`` and
+    ``medium_*`` are both null when the claim states no source / no medium.
+    """
+
+    __tablename__ = "claims"
+
+    doc_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_start: Mapped[int | None] = mapped_column(Integer)
+    source_end: Mapped[int | None] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(Text)
+    cue_start: Mapped[int] = mapped_column(Integer)
+    cue_end: Mapped[int] = mapped_column(Integer)
+    content_start: Mapped[int] = mapped_column(Integer)
+    content_end: Mapped[int] = mapped_column(Integer)
+    hedge: Mapped[str] = mapped_column(Text)
+    medium_start: Mapped[int | None] = mapped_column(Integer)
+    medium_end: Mapped[int | None] = mapped_column(Integer)
+    negated: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        Index("ix_claims_speaker", "speaker"),
+        # exact case-insensitive lookups (lower(speaker) = lower(:name)) on both dialects
+        Index("ix_claims_speaker_lower", func.lower(speaker)),
+    )
+
+
+class EntityRow(Base):
+    """One entity mention (``model.Entity``) of a document."""
+
+    __tablename__ = "entities"
+
+    doc_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(Text)
+    canonical: Mapped[str] = mapped_column(Text)
+    role: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_entities_canonical", "canonical"),)
+
+
 documents = Document.__table__
 body_ranges = BodyRange.__table__
 removed_ranges = RemovedRange.__table__
 ingest_errors = IngestErrorRow.__table__
 scope_counts = ScopeCount.__table__
 line_counts = LineCount.__table__
+claims = ClaimRow.__table__
+entities = EntityRow.__table__

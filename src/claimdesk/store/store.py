@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, event, func, insert, select, update
+from sqlalchemy import Connection, create_engine, event, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -17,6 +17,9 @@ from sqlalchemy.pool import StaticPool
 from claimdesk.model import (
     Added,
     Article,
+    Claim,
+    ClaimHit,
+    Entity,
     IngestError,
     LineCounts,
     RawDocument,
@@ -28,7 +31,9 @@ from claimdesk.model import (
 from claimdesk.store import fts, migrate, neardup
 from claimdesk.store.schema import (
     body_ranges,
+    claims as claim_table,
     documents,
+    entities as entity_table,
     ingest_errors,
     line_counts,
     removed_ranges,
@@ -39,6 +44,64 @@ _HEX = frozenset("0123456789abcdef")
 _MIN_PREFIX = 4
 _KEY_CHUNK = 500  # keys per IN (...) when reading line counts
 _WRITE_LOCK_KEY = 0x636C6D64  # PostgreSQL advisory lock that serialises writers ("clmd")
+
+
+def _span(start: int | None, end: int | None) -> Span | None:
+    return Span(start, end) if start is not None and end is not None else None
+
+
+def _claim_row(doc_pk: int, seq: int, claim: Claim) -> dict:
+    source, medium = claim.source, claim.medium
+    return {
+        "doc_pk": doc_pk,
+        "seq": seq,
+        "source_start": source.start if source else None,
+        "source_end": source.end if source else None,
+        "speaker": claim.speaker,
+        "cue_start": claim.cue.start,
+        "cue_end": claim.cue.end,
+        "content_start": claim.content.start,
+        "content_end": claim.content.end,
+        "hedge": claim.hedge,
+        "medium_start": medium.start if medium else None,
+        "medium_end": medium.end if medium else None,
+        "negated": bool(claim.negated),
+    }
+
+
+def _claim(row) -> Claim:
+    return Claim(
+        source=_span(row.source_start, row.source_end),
+        speaker=row.speaker,
+        cue=Span(row.cue_start, row.cue_end),
+        content=Span(row.content_start, row.content_end),
+        hedge=row.hedge,
+        medium=_span(row.medium_start, row.medium_end),
+        negated=bool(row.negated),
+    )
+
+
+def _entity_row(doc_pk: int, seq: int, entity: Entity) -> dict:
+    return {
+        "doc_pk": doc_pk,
+        "seq": seq,
+        "start": entity.span.start,
+        "end": entity.span.end,
+        "label": entity.label,
+        "canonical": entity.canonical,
+        "role": entity.role,
+    }
+
+
+def _like_escape(value: str) -> str:
+    """User input as a literal inside a LIKE pattern (escape character: backslash)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _latest_version():
+    """True for a document no newer version at its URL supersedes (no URL: always)."""
+    newer = documents.alias("newer")
+    return ~exists().where(newer.c.url == documents.c.url, newer.c.version > documents.c.version)
 
 
 class AmbiguousId(LookupError):
@@ -145,13 +208,23 @@ class Store:
 
     # -- writing ----------------------------------------------------------------
 
-    def add(self, article: Article, *, line_keys: set[str]) -> Added:
-        """Store an article in one transaction; a duplicate text is not stored again.
+    def add(
+        self,
+        article: Article,
+        *,
+        line_keys: set[str],
+        claims: Iterable[Claim] = (),
+        entities: Iterable[Entity] = (),
+    ) -> Added:
+        """Store an article with its claims and entities in one transaction; a
+        duplicate text is not stored again (nor are its claims).
 
-        A new text at a known URL becomes its next version (older ones are kept).
-        Line counts grow only for a text not seen before in any close form, so
-        syndicated copies do not make body lines look like chrome.
+        A new text at a known URL becomes its next version (older ones are kept,
+        each with the claims it was stored with). Line counts grow only for a text
+        not seen before in any close form, so syndicated copies do not make body
+        lines look like chrome.
         """
+        claims, entities = list(claims), list(entities)
         raw = article.raw
         doc_id = raw.id
         body = article.body_text
@@ -209,6 +282,10 @@ class Store:
                             for i, r in enumerate(article.removed)
                         ],
                     )
+                if claims:
+                    connection.execute(insert(claim_table), [_claim_row(pk, i, c) for i, c in enumerate(claims)])
+                if entities:
+                    connection.execute(insert(entity_table), [_entity_row(pk, i, e) for i, e in enumerate(entities)])
                 fts.index(connection, pk, article.title_text or raw.title or "", body)
                 if group_pk is None and raw.scope is not None:
                     self._count_lines(connection, raw.scope, line_keys)
@@ -363,12 +440,24 @@ class Store:
             )
         else:
             versions = [row.id]
+        claims = [
+            _claim(r)
+            for r in connection.execute(select(claim_table).where(claim_table.c.doc_pk == row.pk).order_by(claim_table.c.seq))
+        ]
+        entities = [
+            Entity(Span(r.start, r.end), r.label, r.canonical, r.role)
+            for r in connection.execute(
+                select(entity_table).where(entity_table.c.doc_pk == row.pk).order_by(entity_table.c.seq)
+            )
+        ]
         return StoredArticle(
             article=Article(raw=raw, title=title, body=body, removed=removed),
             ingested_at=row.ingested_at,
             version=row.version,
             versions=versions,
             near_duplicates=self._group_ids(connection, row.group_pk, row.pk),
+            claims=claims,
+            entities=entities,
         )
 
     @staticmethod
@@ -388,6 +477,71 @@ class Store:
         query must match (on PostgreSQL, websearch syntax: "phrases", -not, or)."""
         with self._reading() as connection:
             return fts.search(connection, query, limit, offset)
+
+    def claims_by_speaker(self, name: str, *, limit: int = 50, offset: int = 0) -> list[ClaimHit]:
+        """Claims whose speaker is ``name`` or has it as a whole word or run of words
+        ("Mammadov" finds "Elman Mammadov", not "Mammadova"), ignoring case; newest
+        articles first (published, then ingested), the latest version of each URL only.
+
+        Case is folded by the database's ``lower()``: ASCII only on SQLite, by the
+        server's locale on PostgreSQL.
+        """
+        wanted = " ".join(name.replace("\x00", " ").split())
+        if not wanted or limit <= 0:
+            return []
+        c, d = claim_table.c, documents.c
+        spoken, escaped = func.lower(c.speaker), _like_escape(wanted)
+        said_by = or_(
+            spoken == func.lower(wanted),
+            *(spoken.like(func.lower(pattern), escape="\\") for pattern in
+              (escaped + " %", "% " + escaped, "% " + escaped + " %")),
+        )
+        with self._reading() as connection:
+            # the page first, without the texts: sorting many matches then moves no article text
+            page = connection.execute(
+                select(claim_table)
+                .join(documents, d.pk == c.doc_pk)
+                .where(c.speaker.is_not(None), said_by, _latest_version())
+                .order_by(d.published.desc().nulls_last(), d.ingested_at.desc(), d.pk.desc(), c.seq)
+                .limit(limit)
+                .offset(max(offset, 0))
+            ).all()
+            if not page:
+                return []
+            articles = {
+                row.pk: row
+                for row in connection.execute(
+                    select(d.pk, d.id, d.text, d.stated_title, d.title_start, d.title_end, d.outlet, d.published)
+                    .where(d.pk.in_({r.doc_pk for r in page}))
+                )
+            }
+        hits = []
+        for r in page:
+            doc = articles[r.doc_pk]
+            if doc.title_start is not None and doc.title_end is not None:
+                title = doc.text[doc.title_start : doc.title_end]
+            else:
+                title = doc.stated_title or ""
+            hits.append(
+                ClaimHit(article_id=doc.id, title=title, outlet=doc.outlet, published=doc.published,
+                         text=doc.text, claim=_claim(r))
+            )
+        return hits
+
+    def speakers(self, limit: int = 50) -> list[tuple[str, int]]:
+        """Speakers as stored, with how many claims each has in the latest version of
+        each URL, most first (ties by name)."""
+        c = claim_table.c
+        with self._reading() as connection:
+            rows = connection.execute(
+                select(c.speaker, func.count())
+                .join(documents, documents.c.pk == c.doc_pk)
+                .where(c.speaker.is_not(None), _latest_version())
+                .group_by(c.speaker)
+                .order_by(func.count().desc(), c.speaker)
+                .limit(limit)
+            )
+            return [(speaker, n) for speaker, n in rows]
 
     def errors(self, limit: int = 50) -> list[IngestError]:
         """The most recent ingest errors first."""
@@ -427,6 +581,8 @@ class Store:
             error_count = connection.scalar(select(func.count()).select_from(ingest_errors))
             scopes = connection.scalar(select(func.count()).select_from(scope_counts))
             keys = connection.scalar(select(func.count()).select_from(line_counts))
+            claim_count = connection.scalar(select(func.count()).select_from(claim_table))
+            speaker_count = connection.scalar(select(func.count(claim_table.c.speaker.distinct())))
         return {
             "documents": total,
             "formats": formats,
@@ -434,6 +590,8 @@ class Store:
             "versions": versions,
             "near_duplicate_groups": group_count,
             "near_duplicate_documents": int(grouped),
+            "claims": claim_count,  # of every stored version, like "documents"
+            "speakers": speaker_count,  # distinct speaker names among them
             "errors": error_count,
             "recent_errors": self.errors(5),
             "scopes": scopes,
