@@ -143,3 +143,51 @@ def test_a_headline_without_full_stop_stays_out_of_the_first_sentence(nlp):
     doc = nlp(text)
     first_body_token = next(t for t in doc if t.text == "In")
     assert first_body_token.is_sent_start
+
+
+def test_light_verb_attributions_carry_the_noun_as_cue(nlp):
+    from claimdesk.analyze.light_verbs import light_verb_attributions
+
+    text = "Lina Korsak expressed doubts about the audit. She raised the possibility of a second tender."
+    found = {text[a.cue[0]:a.cue[1]]: (text[a.content[0]:a.content[1]], a.source and text[a.source[0]:a.source[1]])
+             for a in light_verb_attributions(nlp(text))}
+    assert found == {
+        "expressed doubts": ("the audit", "Lina Korsak"),
+        "raised the possibility": ("a second tender", "She"),
+    }
+
+
+# The claims the issue names for the sample, as (speaker, hedge, words of the content, medium).
+SAMPLE_CLAIMS = [
+    ("Sergei Shoigu", "states", "main guarantor of peace in Karabakh", None),
+    ("Elman Mammadov", "states", "military presence was no longer needed", "Turan"),
+    ("Elman Mammadov", "alleges", "involved in other activities", "Turan"),
+    ("Elman Mammadov", "claims", "traced back to Armenia and manufactured in 2021", "Turan"),
+    ("Elman Mammadov", "claims", "Russian passports were found", "Turan"),
+    ("Azer Gasimli", "doubts", "undisclosed agreements", "Radio Azadlig"),
+    ("Azer Gasimli", "suggests", "evolving into a military base", "Radio Azadlig"),
+    ("Azer Gasimli", "suggests", "sees the Karabakh issue as unresolved", "Radio Azadlig"),
+    ("Azer Gasimli", "claims", "influence the political landscape in Armenia", "Radio Azadlig"),
+]
+
+
+def test_the_sample_yields_the_claims_of_the_issue(sample_text):
+    from claimdesk.analyze import analyze_articles
+    from claimdesk.clean import clean
+    from claimdesk.model import RawDocument
+
+    (analysis,) = analyze_articles([clean(RawDocument(text=sample_text, format="text"))])
+    found = [(c.speaker, c.hedge, sample_text[c.content.start:c.content.end],
+              sample_text[c.medium.start:c.medium.end] if c.medium else None) for c in analysis.claims]
+    for speaker, hedge, words, medium in SAMPLE_CLAIMS:
+        assert any(s == speaker and h == hedge and words in content and m == medium for s, h, content, m in found), (
+            f"missing: {speaker} {hedge} '{words}' ({medium}); found: {found}")
+    for claim in analysis.claims:  # no content runs on into another paragraph
+        assert "\n" not in sample_text[claim.content.start:claim.content.end]
+    he = [c for c in analysis.claims if c.source and sample_text[c.source.start:c.source.end] == "He"]
+    assert {c.speaker for c in he} == {"Elman Mammadov", "Azer Gasimli"}
+    roles = {e.canonical: e.role for e in analysis.entities if e.label == "PERSON"}
+    assert roles["Sergei Shoigu"] == "Russian Defense Minister"
+    assert roles["Azer Gasimli"] == "head of the Institute of Political Management"
+    assert roles["Elman Mammadov"].startswith("member of the Milli Majlis Committee on defense")
+    assert {sample_text[e.span.start:e.span.end] for e in analysis.entities if e.label == "MEDIA"} == {"Turan", "Radio Azadlig"}

@@ -119,6 +119,25 @@ def test_analyze_json_follows_the_contract(tmp_path, sample_text):
     assert [r["reason"] for r in doc["removed"]] == ["duplicate-title"] + ["site-chrome"] * 4
     assert len(doc["body"]) == 8
     assert not (tmp_path / "none.db").exists()  # analyze stores nothing
+    for claim in doc["claims"]:
+        for role in ("cue", "content", "source", "medium"):
+            if claim[role] is not None:
+                assert sample_text[claim[role]["start"]:claim[role]["end"]] == claim[role]["text"]
+    by = {(c["speaker"], c["hedge"]) for c in doc["claims"]}
+    assert ("Sergei Shoigu", "states") in by and ("Azer Gasimli", "doubts") in by
+    persons = {e["canonical"]: e["role"] for e in doc["entities"] if e["label"] == "PERSON"}
+    assert persons["Azer Gasimli"] == "head of the Institute of Political Management"
+
+
+def test_stored_claims_are_found_by_speaker(tmp_path, sample_text):
+    (tmp_path / "sample.txt").write_text(sample_text)
+    db = tmp_path / "c.db"
+    invoke("ingest", str(tmp_path / "sample.txt"), db=db)
+    found = invoke("claims", "mammadov", db=db)
+    assert found.exit_code == 0
+    words = found.output.split()
+    assert "Mammadov" in words and "alleges" in words and "Turan" in words
+    assert invoke("claims", "Nobody Atall", db=db).exit_code == 1
 
 
 def test_show_search_and_stats_read_the_store_back(tmp_path, sample_text):
@@ -193,6 +212,7 @@ def test_demo_ingests_the_examples_and_shows_what_was_removed(tmp_path, monkeypa
     assert result.exit_code == 0
     assert "Port authority denies dredging contract was rigged" in result.output
     assert "duplicate-title" in result.output and "site-chrome" in result.output
+    assert "Claims" in result.output and "Radio Meridian" in result.output
 
 
 def test_show_names_the_near_duplicate_copies(tmp_path):

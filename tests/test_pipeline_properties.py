@@ -45,8 +45,8 @@ def test_no_exception_escapes_a_batch_and_every_input_is_accounted_for(tmp_path_
         def __init__(self):
             self.paths = set()
 
-        def article(self, article, added):
-            self.paths.add(article.raw.path)
+        def article(self, analysis, added):
+            self.paths.add(analysis.article.raw.path)
 
     seen = Seen()
     with Store(f"sqlite:///{folder / 'c.db'}") as store:

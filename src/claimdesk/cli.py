@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import pipeline
 from .ingest import expand_inputs
 from .publish import console as views
-from .publish.contract import article_json
+from .publish.contract import analysis_json
 from .store import AmbiguousId, Store, default_db_url
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -25,6 +25,7 @@ err = Console(stderr=True)
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or database URL [default: $CLAIMDESK_DB or ./claimdesk.db]")]
 FetchOption = Annotated[bool, typer.Option("--fetch", help="Fetch URLs given as inputs, and the links of feed entries.")]
 MaxBytesOption = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest input accepted [default: $CLAIMDESK_MAX_BYTES or 50 MB].")]
+WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="Processes for the spaCy parse.")]
 PathsArgument = Annotated[list[str], typer.Argument(help="Files, folders (recursively), URLs, or - for stdin.")]
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -44,9 +45,9 @@ class _ProgressSink(pipeline.Sink):
     def __init__(self, progress: Progress, task, verbose: bool):
         self.progress, self.task, self.verbose = progress, task, verbose
 
-    def article(self, article, added) -> None:
+    def article(self, analysis, added) -> None:
         if self.verbose:
-            self.progress.console.print(views.added_line(added, article))
+            self.progress.console.print(views.added_line(added, analysis.article, len(analysis.claims)))
 
     def error(self, error) -> None:
         self.progress.console.print(views.error_line(error))
@@ -76,7 +77,8 @@ def _summary_line(summary: pipeline.Summary) -> str:
             f"{summary.near_duplicates} near-duplicate, {n(len(summary.errors), 'error')}")
 
 
-def run_ingest(paths: list[str], store: Store, *, fetch: bool, max_bytes: int | None, console: Console) -> pipeline.Summary:
+def run_ingest(paths: list[str], store: Store, *, fetch: bool, max_bytes: int | None, console: Console,
+               workers: int = 1) -> pipeline.Summary:
     inputs = _inputs(paths, fetch)
     if not inputs:
         console.print(f"[red]error:[/] nothing to read in {', '.join(paths)} (empty folders, or only hidden files)")
@@ -85,7 +87,7 @@ def run_ingest(paths: list[str], store: Store, *, fetch: bool, max_bytes: int | 
         task = progress.add_task("ingesting", total=len(inputs))
         sink = _ProgressSink(progress, task, verbose=len(inputs) <= 20)
         try:
-            summary = pipeline.ingest(inputs, store, fetch=fetch, max_bytes=max_bytes, sink=sink)
+            summary = pipeline.ingest(inputs, store, fetch=fetch, max_bytes=max_bytes, sink=sink, workers=workers)
         except KeyboardInterrupt:
             console.print("[yellow]interrupted:[/] every article stored so far is complete; run the same command again to finish")
             raise typer.Exit(130)
@@ -94,17 +96,19 @@ def run_ingest(paths: list[str], store: Store, *, fetch: bool, max_bytes: int | 
 
 
 @app.command()
-def ingest(paths: PathsArgument, db: DbOption = None, fetch: FetchOption = False, max_bytes: MaxBytesOption = None) -> None:
-    """Read, clean and store documents. Exit 0 when all went in, 1 when some failed."""
+def ingest(paths: PathsArgument, db: DbOption = None, fetch: FetchOption = False, max_bytes: MaxBytesOption = None,
+           workers: WorkersOption = 1) -> None:
+    """Read, clean, analyse and store documents. Exit 0 when all went in, 1 when some failed."""
     with _open_store(db) as store:
-        summary = run_ingest(paths, store, fetch=fetch, max_bytes=max_bytes, console=err)
+        summary = run_ingest(paths, store, fetch=fetch, max_bytes=max_bytes, console=err, workers=workers)
     raise typer.Exit(1 if summary.errors else 0)
 
 
 @app.command()
 def analyze(paths: PathsArgument, as_json: Annotated[bool, typer.Option("--json", help="One JSON object per document (JSON Lines, the DESIGN.md contract).")] = False,
-            db: DbOption = None, fetch: FetchOption = False, max_bytes: MaxBytesOption = None) -> None:
-    """Clean documents and show them, without storing them."""
+            db: DbOption = None, fetch: FetchOption = False, max_bytes: MaxBytesOption = None,
+            workers: WorkersOption = 1) -> None:
+    """Clean and analyse documents and show them (claims, people, what was removed), without storing them."""
     inputs = _inputs(paths, fetch)
     if not inputs:
         err.print(f"[red]error:[/] nothing to read in {', '.join(paths)} (empty folders, or only hidden files)")
@@ -112,14 +116,14 @@ def analyze(paths: PathsArgument, as_json: Annotated[bool, typer.Option("--json"
     store = _open_store(db, must_exist=True)
     failed = False
     try:
-        for item in pipeline.analyze(inputs, store, fetch=fetch, max_bytes=max_bytes):
+        for item in pipeline.analyze(inputs, store, fetch=fetch, max_bytes=max_bytes, workers=workers):
             if isinstance(item, pipeline.IngestError):
                 failed = True
                 err.print(views.error_line(item))
             elif as_json:
-                sys.stdout.write(json.dumps(article_json(item), ensure_ascii=False) + "\n")
+                sys.stdout.write(json.dumps(analysis_json(item), ensure_ascii=False) + "\n")
             else:
-                out.print(views.article_view(item))
+                out.print(views.article_view(item.article, analysis=item))
     finally:
         if store:
             store.close()
@@ -151,6 +155,34 @@ def search(query: str, limit: Annotated[int, typer.Option(help="How many hits.")
         err.print(f"no article matches {query!r}")
         raise typer.Exit(1)
     out.print(views.hits_table(query, hits))
+
+
+@app.command()
+def claims(speaker: Annotated[str, typer.Argument(help="A name or part of one: 'Mammadov' finds 'Elman Mammadov'.")],
+           limit: Annotated[int, typer.Option(help="How many claims.")] = 50, db: DbOption = None) -> None:
+    """Every stored claim by a speaker, newest articles first."""
+    with _open_store(db) as store:
+        hits = store.claims_by_speaker(speaker, limit=limit)
+    if not hits:
+        err.print(f"no stored claim by {speaker!r}")
+        raise typer.Exit(1)
+    out.print(views.claim_hits_table(speaker, hits))
+
+
+train_app = typer.Typer(help="Train the models claimdesk ships.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("attributions")
+def train_attributions(
+    polnear: Annotated[Path, typer.Argument(help="The PolNeAR folder (with train/ and dev/).", exists=True, file_okay=False)],
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where to write the weights [default: the package's own].")] = None,
+) -> None:
+    """Train the attribution taggers on PolNeAR train and write their weights."""
+    from .train.attributions import main as train
+
+    report = train(polnear, out_dir) if out_dir else train(polnear)
+    out.print(report)
 
 
 @app.command()

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 
 from .clean import batch_counts, clean, line_keys, merge_counts
 from .ingest import read_input
-from .model import Article, IngestError, LineCounts, RawDocument
+from .model import Analysis, Article, IngestError, LineCounts, RawDocument
 
 CHUNK_SIZE = 500
 
@@ -80,19 +80,31 @@ def clean_chunk(docs: list[RawDocument], keys: list[set[str]], stored: StoredCou
 class Sink:
     """Where a batch's results go; the CLI overrides these to show progress."""
 
-    def article(self, article: Article, added) -> None: ...
+    def article(self, analysis: Analysis, added) -> None: ...
 
     def error(self, error: IngestError) -> None: ...
 
     def input_done(self, name: str) -> None: ...
 
 
+def analyses(articles: list[Article], *, analyze: bool, workers: int, skip: set[str] = frozenset()) -> Iterator[Analysis]:
+    """The articles analysed (claims, people, media), in order; ``skip`` ids and ``analyze=False`` pass through bare."""
+    if not analyze:
+        yield from (Analysis(article) for article in articles)
+        return
+    from .analyze import analyze_articles  # spaCy loads only for commands that analyse
+
+    todo = iter(analyze_articles([a for a in articles if a.raw.id not in skip], workers=workers))
+    for article in articles:
+        yield Analysis(article) if article.raw.id in skip else next(todo)
+
+
 def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | None = None, sink: Sink | None = None,
-           chunk_size: int = CHUNK_SIZE) -> Summary:
-    """Read, clean and store every input; each article is stored whole or not at all.
+           chunk_size: int = CHUNK_SIZE, analyze: bool = True, workers: int = 1) -> Summary:
+    """Read, clean, analyse and store every input; each article is stored whole or not at all.
 
     An interrupted batch can simply be run again: stored texts come back as duplicates
-    and the rest goes in.
+    (and are not analysed again) and the rest goes in.
     """
     sink = sink or Sink()
     summary = Summary(inputs=len(inputs))
@@ -103,27 +115,29 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
             summary.errors.append(error)
             sink.error(error)
         keys = [line_keys(doc.text) for doc in docs]
-        articles = clean_chunk(docs, keys, store.line_counts, store.known_ids([d.id for d in docs]))
-        for article, doc_keys in zip(articles, keys):
-            added = store.add(article, line_keys=doc_keys)
+        known = store.known_ids([d.id for d in docs])
+        articles = clean_chunk(docs, keys, store.line_counts, known)
+        for analysis, doc_keys in zip(analyses(articles, analyze=analyze, workers=workers, skip=known), keys):
+            added = store.add(analysis.article, line_keys=doc_keys, claims=analysis.claims, entities=analysis.entities)
             summary.documents += 1
             summary.ids.append(added.id)
             summary.new += added.status == "new"
             summary.duplicates += added.status == "duplicate"
             summary.versions += added.status == "version"
             summary.near_duplicates += bool(added.near_duplicates) and added.status != "duplicate"
-            sink.article(article, added)
+            sink.article(analysis, added)
     return summary
 
 
 def analyze(inputs: list[str], store=None, *, fetch: bool = False, max_bytes: int | None = None,
-            sink: Sink | None = None) -> Iterator[Article | IngestError]:
-    """Read and clean without storing; what the store learned (if given) still helps."""
+            sink: Sink | None = None, analyze: bool = True, workers: int = 1) -> Iterator[Analysis | IngestError]:
+    """Read, clean and analyse without storing; what the store learned (if given) still helps."""
     sink = sink or Sink()
     for chunk in chunks(read_all(inputs, fetch=fetch, max_bytes=max_bytes, on_input=sink.input_done)):
         docs = [item for item in chunk if isinstance(item, RawDocument)]
         known = store.known_ids([d.id for d in docs]) if store else set()
         keys = [line_keys(doc.text) for doc in docs]
-        articles = iter(clean_chunk(docs, keys, store.line_counts if store else None, known))
+        articles = clean_chunk(docs, keys, store.line_counts if store else None, known)
+        done = analyses(articles, analyze=analyze, workers=workers)
         for item in chunk:
-            yield next(articles) if isinstance(item, RawDocument) else item
+            yield next(done) if isinstance(item, RawDocument) else item

@@ -23,6 +23,7 @@ CharSpan = tuple[int, int]
 def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[Entity]]:
     """Claims in text order, and the people and media they name as entities."""
     attributions = sorted(attributions, key=lambda a: a.cue[0])
+    text = doc.text  # spaCy rebuilds this string from the tokens on every access
     media = {a.cue: find_medium(doc, a.cue[0]) for a in attributions}
     media_ranges = [(m.start_char, m.end_char) for m in media.values() if m is not None]
     people = find_people(doc, media_ranges)
@@ -40,29 +41,50 @@ def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[En
             source=Span(*source) if source else None,
             speaker=speaker,
             cue=Span(*a.cue),
-            content=Span(*a.content),
+            content=Span(*_within_paragraph(text, a.content, a.cue)),
             hedge=hedge,
             medium=medium,
             negated=negated,
         ))
-    return claims, _entities(people, media_ranges, doc)
+    return claims, _entities(people, media_ranges, text)
+
+
+def _within_paragraph(text: str, content: CharSpan, cue: CharSpan) -> CharSpan:
+    """A content that starts in its cue's paragraph ends there: the tagger sometimes runs on
+    into the next paragraph. (A quote before its cue may span paragraphs and is kept.)"""
+    start, end = content
+    paragraph_end = text.find("\n", start)
+    if paragraph_end == -1 or paragraph_end >= end or cue[0] > paragraph_end:
+        return content
+    while paragraph_end > start and text[paragraph_end - 1].isspace():
+        paragraph_end -= 1
+    return start, paragraph_end
 
 
 def _implicit_source(doc: Doc, cue: CharSpan) -> CharSpan | None:
-    """"Mammadov expressed dissatisfaction, emphasizing that ...": a participle cue has
-    no subject of its own; its source is the subject of the verb it hangs from."""
+    """A source the extractor left out, where the parse states it: the person subject
+    of the cue verb ("Gasimli suggested ..."), or, for a participle cue, of the verb it
+    hangs from ("Mammadov expressed dissatisfaction, emphasizing that ...")."""
     span = doc.char_span(*cue, alignment_mode="expand")
     if span is None or not len(span):
         return None
     verb = span.root
-    if verb.dep_ not in ("advcl", "xcomp", "conj") or verb.tag_ not in ("VBG", "VBN"):
-        return None
-    subject = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    source = _person_subject(verb)
+    if source is None and verb.dep_ in ("advcl", "xcomp", "conj") and verb.tag_ in ("VBG", "VBN"):
+        source = _person_subject(verb.head)
+    return source
+
+
+def _person_subject(verb) -> CharSpan | None:
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    before = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
+    if subject is None and before is not None and before.ent_type_ == "PERSON":
+        subject = before  # a name right before its verb is its subject, however the parser labelled it
     if subject is None:
         return None
     if subject.lower_ in PRONOUNS:
         return subject.idx, subject.idx + len(subject.text)
-    name = [t for t in subject.subtree if t.ent_type_ == "PERSON"]
+    name = [t for t in subject.subtree if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t == subject)]
     if not name:  # "mines ... were traced, suggesting ...": things do not make claims
         return None
     return name[0].idx, name[-1].idx + len(name[-1].text)
@@ -72,7 +94,7 @@ def _speaker(doc: Doc, source: CharSpan, people: People) -> str:
     """Whom the source names: a pronoun's antecedent, the full name of a surname, else the words as written."""
     span = doc.char_span(*source, alignment_mode="expand")
     if span is None:
-        return doc.text[source[0] : source[1]]
+        return doc.text[source[0] : source[1]]  # rare: offsets off token boundaries
     words = [t for t in span if not (t.is_punct or t.is_space)]
     if len(words) == 1 and words[0].lower_ in PRONOUNS:
         person = resolve_pronoun(doc, words[0], people)
@@ -81,11 +103,11 @@ def _speaker(doc: Doc, source: CharSpan, people: People) -> str:
     return person.name if person else span.text.strip()
 
 
-def _entities(people: People, media: list[CharSpan], doc: Doc) -> list[Entity]:
+def _entities(people: People, media: list[CharSpan], text: str) -> list[Entity]:
     found = [
         Entity(Span(start, end), "PERSON", person.name, person.role)
         for person in people.persons
         for start, end in person.mentions
     ]
-    found += [Entity(Span(start, end), "MEDIA", doc.text[start:end], None) for start, end in sorted(set(media))]
+    found += [Entity(Span(start, end), "MEDIA", text[start:end], None) for start, end in sorted(set(media))]
     return sorted(found, key=lambda e: (e.span.start, e.span.end))

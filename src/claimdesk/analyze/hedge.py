@@ -33,13 +33,13 @@ _BY_LEMMA = {
 }
 
 # Nouns that turn a light verb ("raised the possibility", "expressed doubt") into a grade.
-_BY_OBJECT = {
+GRADE_BY_OBJECT = {
     **dict.fromkeys("possibility prospect suggestion hypothesis speculation".split(), "suggests"),
     **dict.fromkeys("uncertainty doubt doubts skepticism scepticism".split(), "doubts"),
     **dict.fromkeys("claim claims allegation allegations accusation accusations".split(), "alleges"),
     **dict.fromkeys("denial".split(), "denies"),
 }
-_LIGHT_VERBS = {"raise", "express", "voice", "cast", "make", "level", "issue", "float"}
+LIGHT_VERBS = {"raise", "express", "voice", "cast", "make", "level", "issue", "float"}
 _DISTANCING = {"reportedly", "allegedly", "purportedly", "supposedly"}
 
 
@@ -75,11 +75,11 @@ def _lemma_grade(tokens: list[Token], head: Token) -> str:
 
 def _object_grade(head: Token) -> str | None:
     """"raised the possibility", "expressed uncertainty": the object decides."""
-    if head.lemma_.lower() not in _LIGHT_VERBS:
+    if head.lemma_.lower() not in LIGHT_VERBS:
         return None
     for child in head.children:
-        if child.dep_ in ("dobj", "obj", "attr") and child.lemma_.lower() in _BY_OBJECT:
-            return _BY_OBJECT[child.lemma_.lower()]
+        if child.dep_ in ("dobj", "obj", "attr") and child.lemma_.lower() in GRADE_BY_OBJECT:
+            return GRADE_BY_OBJECT[child.lemma_.lower()]
     return None
 
 

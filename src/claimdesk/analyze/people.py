@@ -77,7 +77,7 @@ def resolve_pronoun(doc: Doc, pronoun: Token, people: People) -> Person | None:
     earlier = people.before(pronoun.idx)
     if not earlier:
         return None
-    sentence_starts = sorted({t.sent.start_char for t in doc if t.idx < pronoun.idx}, reverse=True)
+    sentence_starts = [sent.start_char for sent in doc.sents if sent.start_char <= pronoun.idx][::-1]
     for start in sentence_starts[:3]:
         for mention_start, mention_end, person in reversed(earlier):
             mention = doc.char_span(mention_start, mention_end, alignment_mode="expand")

@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Added, Article, IngestError, SearchHit, StoredArticle
+from ..model import Added, Analysis, Article, Claim, ClaimHit, IngestError, SearchHit, StoredArticle
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -23,7 +23,7 @@ def safe(text: str) -> Text:
     return Text(_CONTROL.sub("\ufffd", text))
 
 
-def article_view(article: Article, *, heading: str = "") -> Panel:
+def article_view(article: Article, *, heading: str = "", analysis: Analysis | None = None) -> Panel:
     raw = article.raw
     facts = Text()
     for label, value in (("outlet", raw.outlet), ("published", raw.published), ("language", raw.language),
@@ -38,6 +38,12 @@ def article_view(article: Article, *, heading: str = "") -> Panel:
             body.append("\n\n")
         body.append_text(safe(paragraph))
     parts = [facts, Text(""), body or Text("(no body found)", style="italic red")]
+    if analysis is not None and analysis.claims:
+        parts += [Text(""), claims_table(raw.text, analysis.claims)]
+    if analysis is not None:
+        people = people_line(raw.text, analysis)
+        if people:
+            parts += [Text(""), people]
     if article.removed:
         removed = Table(title="Removed", title_justify="left", show_edge=False, expand=True)
         removed.add_column("reason", style="yellow", no_wrap=True)
@@ -51,11 +57,73 @@ def article_view(article: Article, *, heading: str = "") -> Panel:
     return Panel(Group(*parts), title=title, subtitle=heading or raw.id[:12], title_align="left")
 
 
+def claims_table(text: str, claims: list[Claim], title: str = "Claims") -> Table:
+    """Who claimed what, how firmly, where: one row per claim, the cue highlighted before its content."""
+    table = _claims_columns(Table(title=title, title_justify="left", show_edge=False, expand=True))
+    for claim in claims:
+        table.add_row(*_claim_cells(text, claim))
+    return table
+
+
+def _claims_columns(table: Table) -> Table:
+    table.add_column("speaker", style="bold", ratio=2, min_width=14)
+    table.add_column("hedge", style="magenta", no_wrap=True)
+    table.add_column("cue → content", ratio=6, min_width=24)
+    table.add_column("medium", style="cyan", min_width=10, max_width=18)
+    return table
+
+
+def _claim_cells(text: str, claim: Claim) -> tuple[Text, str, Text, Text]:
+    written = claim.source.of(text) if claim.source else ""
+    speaker = safe(claim.speaker or "(no source stated)")
+    if written and written != claim.speaker:
+        quoted = written if len(written) <= 40 else written[:39] + "…"
+        speaker.append_text(Text(f"\n“{quoted}”", style="dim"))
+    hedge = claim.hedge + ("\n(negated)" if claim.negated else "")
+    content = claim.content.of(text)
+    content = content if len(content) <= 240 else content[:237] + "…"
+    said = safe(claim.cue.of(text))
+    said.stylize("bold yellow")
+    said.append(" ")
+    said.append_text(safe(content))
+    return speaker, hedge, said, safe(claim.medium.of(text) if claim.medium else "")
+
+
+def people_line(text: str, analysis: Analysis) -> Text | None:
+    """People with their roles, and media, as the article names them (once each)."""
+    seen: dict[tuple[str, str], str | None] = {}
+    for entity in analysis.entities:
+        seen.setdefault((entity.label, entity.canonical), entity.role)
+    if not seen:
+        return None
+    line = Text()
+    for (label, name), role in seen.items():
+        if line:
+            line.append("   ")
+        line.append_text(safe(name))
+        line.stylize("bold", len(line) - len(name))
+        line.append(f" ({label.lower()}{': ' + role if role else ''})", style="dim")
+    return line
+
+
+def claim_hits_table(name: str, hits: list[ClaimHit]) -> Table:
+    table = Table(title=f"Claims by {name}", title_justify="left", expand=True)
+    table.add_column("article", style="cyan", no_wrap=True)
+    _claims_columns(table)
+    for hit in hits:
+        where = Text(hit.article_id[:12], style="cyan")
+        for fact in (hit.outlet, hit.published):
+            if fact:
+                where.append_text(Text("\n") + safe(fact[:14]))
+        table.add_row(where, *_claim_cells(hit.text, hit.claim))
+    return table
+
+
 def stored_view(stored: StoredArticle, related: dict[str, StoredArticle] | None = None) -> Panel:
     """A stored article; ``related`` (id -> article) names its other versions and near-duplicates."""
     related = related or {}
     heading = f"{stored.article.raw.id[:12]} · version {stored.version} · ingested {stored.ingested_at}"
-    panel = article_view(stored.article, heading=heading)
+    panel = article_view(stored.article, heading=heading, analysis=stored.analysis)
     extra = []
     if len(stored.versions) > 1:
         extra.append(Text("Versions at this URL, oldest first:", style="bold cyan"))
@@ -104,10 +172,12 @@ def stats_table(stats: dict) -> Table:
     return table
 
 
-def added_line(added: Added, article: Article) -> Text:
+def added_line(added: Added, article: Article, claims: int = 0) -> Text:
     line = Text(f"{added.status:>9} ", style={"new": "green", "duplicate": "dim", "version": "yellow"}.get(added.status))
     line.append(added.id[:12] + " ", style="cyan")
     line.append_text(safe(article.title_text[:80] or "(no title)"))
+    if claims:
+        line.append(f"  {claims} claim{'s' if claims != 1 else ''}", style="dim")
     if added.near_duplicates:
         line.append(f"  ~ near-duplicate of {', '.join(i[:12] for i in added.near_duplicates)}", style="magenta")
     return line

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import SCHEMA_VERSION, Analysis, Article, Span
+from ..model import SCHEMA_VERSION, Analysis, Article, Claim, Entity, Span
 
 
 def span(article: Article, s: Span | None) -> dict[str, Any] | None:
@@ -39,6 +39,27 @@ def article_json(article: Article) -> dict[str, Any]:
     }
 
 
+def claim_json(article: Article, claim: Claim) -> dict[str, Any]:
+    return {
+        "source": span(article, claim.source),
+        "speaker": claim.speaker,
+        "cue": span(article, claim.cue),
+        "content": span(article, claim.content),
+        "hedge": claim.hedge,
+        "negated": claim.negated,
+        "medium": span(article, claim.medium),
+    }
+
+
+def entity_json(article: Article, entity: Entity) -> dict[str, Any]:
+    return {**span(article, entity.span), "label": entity.label, "canonical": entity.canonical, "role": entity.role}
+
+
 def analysis_json(analysis: Analysis) -> dict[str, Any]:
     """The whole contract for one analysed document (analysis fields grow with later stages)."""
-    return article_json(analysis.article)
+    article = analysis.article
+    return {
+        **article_json(article),
+        "entities": [entity_json(article, e) for e in analysis.entities],
+        "claims": [claim_json(article, c) for c in analysis.claims],
+    }

@@ -1,0 +1,1 @@
+"""Training code: corpus readers and the commands that build the shipped weights."""
