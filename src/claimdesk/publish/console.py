@@ -84,7 +84,7 @@ def _claim_cells(text: str, claim: Claim) -> tuple[Text, str, Text, Text]:
     content = content if len(content) <= 240 else content[:237] + "…"
     said = safe(claim.cue.of(text))
     said.stylize("bold yellow")
-    said.append(" ")
+    said.append(" → ", style="dim")
     said.append_text(safe(content))
     return speaker, hedge, said, safe(claim.medium.of(text) if claim.medium else "")
 
