@@ -1,4 +1,4 @@
-"""Run every benchmark, one fresh process each, then write BENCHMARKS.md.
+"""Run every benchmark, one fresh process each, then write BENCHMARKS.md (about fifteen minutes on 2 cores).
 
     python benchmarks/run.py [NAME ...]     # e.g. zyte_html; default: all
 """
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["zyte_html", "zyte_dumps", "ingest_throughput"]
+BENCHMARKS = ["zyte_html", "zyte_dumps", "ingest_throughput", "polnear_claims", "polnear", "analyze_throughput"]
 
 
 def main() -> None:
