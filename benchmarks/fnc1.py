@@ -120,7 +120,10 @@ def main(argv=None) -> dict:
     if "inference_seconds_per_pair" in r:
         print(f"inference: {r['inference_seconds_per_pair'] * 1000:.1f} ms per pair (cold, 1 thread)")
     if a.json:
-        a.json.write_text(json.dumps(r, indent=2))
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import machine
+
+        machine.save(str(a.json), r)
     return r
 
 

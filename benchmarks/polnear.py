@@ -105,7 +105,10 @@ def main() -> None:
     if not args.no_throughput:
         result["throughput"] = throughput(args.weights, args.repeat)
     if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import machine
+
+        machine.save(str(args.json), result)
 
 
 if __name__ == "__main__":
