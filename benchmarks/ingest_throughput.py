@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import machine

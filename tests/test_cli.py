@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from claimdesk import pipeline

@@ -64,12 +64,12 @@ def clean_chunk(docs: list[RawDocument], keys: list[set[str]], stored: StoredCou
     twice: the store's figures include them already.
     """
     by_scope: dict[str, dict[str, set[str]]] = defaultdict(dict)
-    for doc, doc_keys in zip(docs, keys):
+    for doc, doc_keys in zip(docs, keys, strict=True):
         if doc.scope and doc.id not in known:
             by_scope[doc.scope][doc.id] = doc_keys
     in_chunk = {scope: batch_counts(scope, list(key_sets.values())) for scope, key_sets in by_scope.items()}
     articles = []
-    for doc, doc_keys in zip(docs, keys):
+    for doc, doc_keys in zip(docs, keys, strict=True):
         counts = in_chunk.get(doc.scope) if doc.scope else None
         if doc.scope and stored is not None:
             counts = merge_counts(stored(doc.scope, doc_keys), counts)
@@ -117,7 +117,7 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
         keys = [line_keys(doc.text) for doc in docs]
         known = store.known_ids([d.id for d in docs])
         articles = clean_chunk(docs, keys, store.line_counts, known)
-        for analysis, doc_keys in zip(analyses(articles, analyze=analyze, workers=workers, skip=known), keys):
+        for analysis, doc_keys in zip(analyses(articles, analyze=analyze, workers=workers, skip=known), keys, strict=True):
             added = store.add(analysis.article, line_keys=doc_keys, claims=analysis.claims, entities=analysis.entities)
             summary.documents += 1
             summary.ids.append(added.id)
