@@ -139,6 +139,21 @@ def test_html_without_main_text_falls_back_to_visible_text():
     assert "One short line" in doc.text and "Another" in doc.text
 
 
+def test_extracted_says_whether_an_extractor_chose_the_text(monkeypatch):
+    """The cleaner trusts a chosen text's layout; a whole-page fallback or a dump gets the full rules."""
+    import trafilatura
+
+    chosen = only_doc(read_bytes(page("First story").encode(), path="a.html"))
+    with monkeypatch.context() as nothing_found:
+        nothing_found.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
+        fallback = only_doc(read_bytes(page("Third story").encode(), path="c.html"))
+    record = json.dumps({"html": page("Second story"), "url": "https://a.example/2"})
+    from_jsonl = only_doc(read_bytes(record.encode() + b"\n", path="export.jsonl"))
+    dump = only_doc(read_bytes(b"Title\n\nSome text of a page.\n", path="dump.txt"))
+    assert (chosen.extracted, fallback.extracted, from_jsonl.extracted, dump.extracted) == (True, False, True, False)
+    assert from_jsonl.format == "jsonl"
+
+
 def test_malformed_html_does_not_crash():
     html = "<html><body><p>Unclosed <b>bold <i>and <div>mess</p></span>" + "<td>cell" * 50 + "</html"
     docs, errors = split(read_bytes(html.encode(), path="bad.html"))

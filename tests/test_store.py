@@ -146,6 +146,7 @@ def test_round_trip_keeps_every_field(store):
         fetched="2023-12-21T08:00:00Z",
         author="A. Writer",
         language="en",
+        extracted=True,
     )
     added = store.add(article, line_keys={"k1", "k2"})
     assert (added.id, added.status, added.version, added.near_duplicates) == (article.raw.id, "new", 1, [])
@@ -461,8 +462,8 @@ def test_a_process_killed_mid_add_leaves_nothing(tmp_path):
 def test_fresh_database_is_created_at_head(db_url):
     with Store(db_url) as store:
         with store.engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
-            assert migrate.current_revisions(connection) == migrate.head_revisions() == {"0002"}
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
+            assert migrate.current_revisions(connection) == migrate.head_revisions() == {"0003"}
             tables = set(inspect(connection).get_table_names())
         assert set(TABLES) | {"ingest_errors", "claims", "entities", "alembic_version"} <= tables
 

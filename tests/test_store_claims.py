@@ -324,15 +324,14 @@ def test_a_database_at_0001_is_upgraded_and_keeps_its_documents(db_url, monkeypa
     assert not {"claims", "entities"} & _tables(db_url)
 
     old = [make_article(f"Old {i}", [prose(60 + i)], url=f"https://old.example/{i}") for i in range(3)]
-    with monkeypatch.context() as patched:  # the code of revision 0001: no migration, no claims
-        patched.setattr(migrate, "upgrade", lambda *_: False)
-        with Store(db_url) as old_store:
-            for article in old:
-                old_store.add(article, line_keys=set())
+    with Store(db_url) as old_store:  # documents from before claims existed: added, then taken down to 0001
+        for article in old:
+            old_store.add(article, line_keys=set())
+    _migrate(db_url, command.downgrade, "0001")
     assert _revision(db_url) == ["0001"]
 
     with Store(db_url) as store:
-        assert _revision(db_url) == sorted(migrate.head_revisions()) == ["0002"]
+        assert _revision(db_url) == sorted(migrate.head_revisions()) == ["0003"]
         for article in old:
             stored = store.get(article.raw.id)
             assert stored.article == article and stored.claims == [] and stored.entities == []
@@ -345,7 +344,7 @@ def test_a_database_at_0001_is_upgraded_and_keeps_its_documents(db_url, monkeypa
     assert not {"claims", "entities"} & _tables(db_url)
 
     with Store(db_url) as store:
-        assert _revision(db_url) == ["0002"]
+        assert _revision(db_url) == ["0003"]
         assert count(store, "documents") == 4
         assert store.get(added.id).article == article
         assert store.get(added.id).claims == []  # the downgrade dropped them

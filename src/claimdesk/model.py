@@ -45,7 +45,7 @@ class RawDocument:
     text: str
     path: str | None = None  # file the bytes came from ("-" for stdin)
     url: str | None = None
-    format: str = "text"  # text, html, warc, rss, atom, jsonfeed, jsonl, url
+    format: str = "text"  # text, html, warc, rss, atom, rdf, jsonfeed, jsonl: the container, not how the text was chosen
     outlet: str | None = None
     title: str | None = None  # a title the input states (HTML metadata, feed entry, JSONL field)
     published: str | None = None  # ISO date the input states
@@ -53,6 +53,9 @@ class RawDocument:
     author: str | None = None
     language: str | None = None
     scope: str | None = None  # what chrome is learned across: outlet, else folder
+    # True when a main-content extractor (trafilatura) or a feed already chose this text,
+    # so its layout is known; False for text dumps and whole-page fallbacks.
+    extracted: bool = False
 
     @property
     def id(self) -> str:

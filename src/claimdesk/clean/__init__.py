@@ -16,9 +16,6 @@ from .shape import is_prose, word_count
 
 __all__ = ["clean", "line_key", "line_keys", "merge_counts"]
 
-# Formats whose text a main-content extractor (trafilatura, a feed) already chose.
-EXTRACTED_FORMATS = {"html", "warc", "rss", "atom", "rdf", "jsonfeed", "url"}
-
 MAX_TITLE_WORDS = 40
 _TITLE_PARTS = re.compile(r"\s+[|\-–—:»·]\s+")
 
@@ -35,7 +32,7 @@ def clean(raw: RawDocument, recurring: LineCounts | None = None) -> Article:
     # When an extractor (trafilatura, a feed) already chose the main text, its layout is
     # known: the cleaner then removes only what it can name, not what merely looks short
     # or repeats (tables, lists and repeated Q&A lines are the author's).
-    layout_known = raw.format in EXTRACTED_FORMATS
+    layout_known = raw.extracted
     if not layout_known:
         for i, first in _repeated_lines(lines, title, verdicts).items():
             verdicts[i] = ("duplicate-line", f"repeats line {first + 1}")

@@ -57,6 +57,7 @@ def _feed_entries(parsed: Mapping[str, Any], *, kind: str, name: str) -> Iterato
             published=_entry_date(entry),
             author=_clean(entry.get("author")),
             language=_clean(entry.get("language")) or language,
+            extracted=True,
         )
 
 
@@ -92,6 +93,7 @@ def read_json_feed(data: bytes, *, name: str) -> Iterator[RawDocument | IngestEr
             published=_iso(_text_field(item, "date_published") or _text_field(item, "date_modified")),
             author=_json_author(item) or _json_author(feed),
             language=_text_field(item, "language") or language,
+            extracted=True,
         )
 
 

@@ -73,7 +73,8 @@ def html_document(html: str, *, url: str | None = None, title: str | None = None
         tree, url=url, with_metadata=False, include_comments=False, include_tables=True, favor_precision=False
     )
     body = (getattr(extracted, "text", None) or "").strip()
-    if not body:
+    chosen = bool(body)
+    if not chosen:
         body = tree_text(tree)  # nothing found as main text: keep the whole page, lose nothing
     meta = page_metadata(tree, url)
     title = title or meta.title
@@ -90,6 +91,7 @@ def html_document(html: str, *, url: str | None = None, title: str | None = None
         published=meta.date,
         author=meta.author,
         language=page_language(tree),
+        extracted=chosen,
     )
 
 

@@ -10,7 +10,7 @@ Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, func
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, false, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -45,6 +45,7 @@ class Document(Base):
     fetched: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(Text)
+    extracted: Mapped[bool] = mapped_column(Boolean, server_default=false())  # RawDocument.extracted
     ingested_at: Mapped[str] = mapped_column(String(40))  # UTC ISO 8601
     version: Mapped[int] = mapped_column(Integer)
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # MinHash hash values, little-endian uint32

@@ -261,6 +261,7 @@ class Store:
                         "fetched": raw.fetched,
                         "author": raw.author,
                         "language": raw.language,
+                        "extracted": raw.extracted,
                         "ingested_at": _now(),
                         "version": version,
                         "minhash": neardup.to_bytes(sketch) if sketch is not None else None,
@@ -418,6 +419,7 @@ class Store:
         raw = RawDocument(
             text=row.text, path=row.path, url=row.url, format=row.format, outlet=row.outlet, title=row.stated_title,
             published=row.published, fetched=row.fetched, author=row.author, language=row.language, scope=row.scope,
+            extracted=row.extracted,
         )
         body = [
             Span(r.start, r.end)
