@@ -153,6 +153,12 @@ def test_show_search_and_stats_read_the_store_back(tmp_path, sample_text):
     assert "documents" in invoke("stats", db=db).output
 
 
+def test_reading_a_missing_store_is_an_error_not_a_new_store(tmp_path):
+    result = invoke("search", "bridge", db=tmp_path / "missing.db")
+    assert result.exit_code == 1 and "no store at" in result.output
+    assert not (tmp_path / "missing.db").exists()
+
+
 def test_stdin_is_an_input(tmp_path):
     db = tmp_path / "c.db"
     result = invoke("ingest", "-", db=db, input=story(3).encode())

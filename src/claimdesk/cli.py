@@ -68,6 +68,15 @@ def _open_store(db: str | None, *, must_exist: bool = False) -> Store | None:
     return Store(url)
 
 
+def _read_store(db: str | None) -> Store:
+    """The store a read-only command reads; a missing SQLite file is an error, not a new empty store."""
+    store = _open_store(db, must_exist=True)
+    if store is None:
+        err.print(f"[red]error:[/] no store at {default_db_url(db)} (ingest something first, or pass --db)")
+        raise typer.Exit(1)
+    return store
+
+
 def _summary_line(summary: pipeline.Summary) -> str:
     def n(count: int, word: str) -> str:
         return f"{count} {word}{'' if count == 1 else 's'}"
@@ -133,7 +142,7 @@ def analyze(paths: PathsArgument, as_json: Annotated[bool, typer.Option("--json"
 @app.command()
 def show(article_id: Annotated[str, typer.Argument(help="Article id or a prefix of it (4+ characters).")], db: DbOption = None) -> None:
     """Show a stored article: title, body, what was removed and why, versions, near-duplicates."""
-    with _open_store(db) as store:
+    with _read_store(db) as store:
         try:
             stored = store.get(article_id)
         except AmbiguousId as ambiguous:
@@ -149,7 +158,7 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id or a prefix 
 @app.command()
 def search(query: str, limit: Annotated[int, typer.Option(help="How many hits.")] = 20, db: DbOption = None) -> None:
     """Full-text search over titles and bodies, best first, with snippets."""
-    with _open_store(db) as store:
+    with _read_store(db) as store:
         hits = store.search(query, limit=limit)
     if not hits:
         err.print(f"no article matches {query!r}")
@@ -161,7 +170,7 @@ def search(query: str, limit: Annotated[int, typer.Option(help="How many hits.")
 def claims(speaker: Annotated[str, typer.Argument(help="A name or part of one: 'Mammadov' finds 'Elman Mammadov'.")],
            limit: Annotated[int, typer.Option(help="How many claims.")] = 50, db: DbOption = None) -> None:
     """Every stored claim by a speaker, newest articles first."""
-    with _open_store(db) as store:
+    with _read_store(db) as store:
         hits = store.claims_by_speaker(speaker, limit=limit)
     if not hits:
         err.print(f"no stored claim by {speaker!r}")
@@ -188,7 +197,7 @@ def train_attributions(
 @app.command()
 def stats(db: DbOption = None) -> None:
     """What the store holds."""
-    with _open_store(db) as store:
+    with _read_store(db) as store:
         out.print(views.stats_table(store.stats()))
 
 
