@@ -6,7 +6,7 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, event, inspect, text
 
-from claimdesk.model import Article, Claim, Entity, Span
+from claimdesk.model import Article, Claim, DateMention, Entity, HeadlineCheck, HeadlineReason, RawDocument, Span
 from claimdesk.store import Store, migrate
 from test_store import TABLES, count, db_url, make_article, prose, store  # noqa: F401  (fixtures)
 
@@ -321,7 +321,7 @@ def _migrate(url: str, action, revision: str) -> None:
 def test_a_database_at_0001_is_upgraded_and_keeps_its_documents(db_url, monkeypatch):
     _migrate(db_url, command.upgrade, "0001")
     assert _revision(db_url) == ["0001"]
-    assert not {"claims", "entities"} & _tables(db_url)
+    assert not {"claims", "entities", "dates", "headline_checks", "headline_reasons"} & _tables(db_url)
 
     old = [make_article(f"Old {i}", [prose(60 + i)], url=f"https://old.example/{i}") for i in range(3)]
     with Store(db_url) as old_store:  # documents from before claims existed: added, then taken down to 0001
@@ -331,7 +331,7 @@ def test_a_database_at_0001_is_upgraded_and_keeps_its_documents(db_url, monkeypa
     assert _revision(db_url) == ["0001"]
 
     with Store(db_url) as store:
-        assert _revision(db_url) == sorted(migrate.head_revisions()) == ["0003"]
+        assert _revision(db_url) == sorted(migrate.head_revisions())
         for article in old:
             stored = store.get(article.raw.id)
             assert stored.article == article and stored.claims == [] and stored.entities == []
@@ -341,10 +341,10 @@ def test_a_database_at_0001_is_upgraded_and_keeps_its_documents(db_url, monkeypa
 
     _migrate(db_url, command.downgrade, "0001")
     assert _revision(db_url) == ["0001"]
-    assert not {"claims", "entities"} & _tables(db_url)
+    assert not {"claims", "entities", "dates", "headline_checks", "headline_reasons"} & _tables(db_url)
 
     with Store(db_url) as store:
-        assert _revision(db_url) == ["0003"]
+        assert _revision(db_url) == sorted(migrate.head_revisions())
         assert count(store, "documents") == 4
         assert store.get(added.id).article == article
         assert store.get(added.id).claims == []  # the downgrade dropped them
@@ -352,3 +352,27 @@ def test_a_database_at_0001_is_upgraded_and_keeps_its_documents(db_url, monkeypa
         again, _, claims = add(store, "Again", ["Elman Mammadov"], seed=71)
         assert found(store, "mammadov") == [(again.id, "Elman Mammadov")]
         assert store.get(again.id).claims == claims
+
+
+def test_dates_and_headline_check_are_stored_with_their_article(db_url):
+    text = "Talks due\nThe talks will resume on December 19, officials said in 2021.\n"
+    article = Article(RawDocument(text=text, path="t.txt"), title=Span(0, 9), body=[Span(10, len(text) - 1)], removed=[])
+    dates = [DateMention(Span(39, 50), "XXXX-12-19", "DATE", earliest="2021"), DateMention(Span(66, 70), "2021")]
+    check = HeadlineCheck("does-not-fit", "unrelated", 0.12, (
+        HeadlineReason("date-outside-frame", "the headline's year is outside the body's", (Span(0, 5), Span(66, 70))),
+        HeadlineReason("low-similarity", "little shared meaning", ()),
+    ))
+    with Store(db_url) as store:
+        added = store.add(article, line_keys=set(), dates=dates, headline=check)
+        stored = store.get(added.id)
+    assert stored.dates == dates
+    assert stored.headline == check
+    assert stored.analysis.headline == check and stored.analysis.dates == dates
+
+
+def test_an_article_without_a_headline_check_reads_back_without_one(db_url):
+    text = "Just a body line that says something.\n"
+    article = Article(RawDocument(text=text, path="u.txt"), title=None, body=[Span(0, len(text) - 1)], removed=[])
+    with Store(db_url) as store:
+        stored = store.get(store.add(article, line_keys=set()).id)
+    assert stored.headline is None and stored.dates == []

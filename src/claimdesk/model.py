@@ -104,16 +104,33 @@ class Claim:
 
 @dataclass(frozen=True)
 class DateMention:
+    """A temporal expression and its TIMEX3 value, relative to the document date.
+
+    When the year cannot be known (``XXXX-12-19``), ``earliest`` says what the text
+    supports instead: the value is no earlier than this TIMEX3 value (e.g. ``2021``).
+    """
+
     span: Span
-    value: str  # TIMEX3 value
+    value: str  # TIMEX3 value: 2023-12-19, 2023-10, 2021, XXXX-12-19, P2M, PAST_REF, ...
+    kind: str = "DATE"  # TIMEX3 type: DATE, TIME, DURATION, SET
+    earliest: str | None = None
+
+
+@dataclass(frozen=True)
+class HeadlineReason:
+    """Why a headline does (not) fit its body, pointing at the spans a person can check."""
+
+    kind: str  # missing-entity, date-outside-frame, missing-event, body-denies, low-similarity, ...
+    text: str  # the reason in words, e.g. "the headline's year 2016 is before the body's events (2021 or later)"
+    spans: tuple[Span, ...] = ()  # in the headline and/or the body
 
 
 @dataclass(frozen=True)
 class HeadlineCheck:
     verdict: str  # fits, does-not-fit, contradicts
     stance: str  # agree, disagree, discuss, unrelated
-    score: float
-    reasons: tuple[str, ...] = ()
+    score: float  # how well the headline fits its body, 0..1
+    reasons: tuple[HeadlineReason, ...] = ()
 
 
 @dataclass
@@ -161,10 +178,13 @@ class StoredArticle:
     near_duplicates: list[str]  # ids of other articles in its near-duplicate group
     claims: list[Claim] = field(default_factory=list)  # as analysed when stored, in text order
     entities: list[Entity] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    headline: HeadlineCheck | None = None
 
     @property
     def analysis(self) -> Analysis:
-        return Analysis(self.article, entities=list(self.entities), claims=list(self.claims))
+        return Analysis(self.article, entities=list(self.entities), claims=list(self.claims),
+                        dates=list(self.dates), headline=self.headline)
 
 
 @dataclass(frozen=True)
@@ -200,3 +220,90 @@ class Added:
     status: str  # "new", "duplicate" (same text already stored), "version" (new text at a known URL)
     version: int
     near_duplicates: list[str]  # ids it was grouped with
+
+
+# -- the review desk (users, reviews, publication) ------------------------------
+
+# Roles in increasing power: each one may do everything the ones before it may.
+ROLES = ("reader", "reviewer", "editor", "admin")
+
+# The fixed rating scale of a review, in the order the desk shows it. The first five
+# are a truth scale (ClaimReview ratingValue 5..1); the last two say the claim could
+# not be placed on it.
+RATINGS = ("True", "Mostly true", "Mixed", "Misleading", "False", "Unproven", "Not checkable")
+
+
+@dataclass(frozen=True)
+class User:
+    """A desk account (the password hash never leaves the store's user lookup)."""
+
+    name: str
+    role: str  # one of ROLES
+    created: str  # UTC ISO 8601
+
+    def can(self, role: str) -> bool:
+        """True when this user's role is ``role`` or a more powerful one."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+@dataclass(frozen=True)
+class Review:
+    """One revision of the desk's review of a claim: nothing is ever overwritten, an
+    edit is a new revision. The review of a claim is its latest revision; what the
+    public sees is the revision an editor last published (``published``)."""
+
+    claim: str  # the claim key, "<document id>:<seq>"
+    revision: int  # increasing across the store: a later revision has a larger number
+    rating: str  # one of RATINGS
+    rationale: str
+    evidence: tuple[str, ...]  # http(s) URLs, never fetched
+    reviewer: str  # user name
+    at: str  # UTC ISO 8601
+    published: bool = False  # this is the revision the public sees now
+    published_at: str | None = None  # when it was (last) published
+    published_by: str | None = None  # the editor who did
+
+
+@dataclass(frozen=True)
+class Publication:
+    """An editor published (a revision) or unpublished a claim's review."""
+
+    claim: str
+    action: str  # "published" or "unpublished"
+    revision: int | None  # the revision published; None for "unpublished"
+    editor: str
+    at: str
+
+
+@dataclass(frozen=True)
+class ReviewHistory:
+    """Every revision and publication event of a claim's review, oldest first."""
+
+    claim: str
+    revisions: list[Review]
+    events: list[Publication]
+
+    @property
+    def current(self) -> Review | None:
+        return self.revisions[-1] if self.revisions else None
+
+    @property
+    def published(self) -> Review | None:
+        return next((r for r in reversed(self.revisions) if r.published), None)
+
+
+@dataclass(frozen=True)
+class ReviewedClaim:
+    """A review with the claim and article it is about: what ClaimReview, the feeds
+    and the API need, without the article's whole text."""
+
+    review: Review
+    article_id: str
+    seq: int
+    claim: str  # the claim's content as written
+    speaker: str | None
+    speaker_label: str | None  # the speaker's entity label (PERSON, ORG, ...) when known
+    title: str
+    outlet: str | None
+    url: str | None
+    published: str | None  # the article's date

@@ -118,7 +118,8 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
         known = store.known_ids([d.id for d in docs])
         articles = clean_chunk(docs, keys, store.line_counts, known)
         for analysis, doc_keys in zip(analyses(articles, analyze=analyze, workers=workers, skip=known), keys, strict=True):
-            added = store.add(analysis.article, line_keys=doc_keys, claims=analysis.claims, entities=analysis.entities)
+            added = store.add(analysis.article, line_keys=doc_keys, claims=analysis.claims, entities=analysis.entities,
+                              dates=analysis.dates, headline=analysis.headline)
             summary.documents += 1
             summary.ids.append(added.id)
             summary.new += added.status == "new"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import SCHEMA_VERSION, Analysis, Article, Claim, Entity, Span
+from ..model import SCHEMA_VERSION, Analysis, Article, Claim, DateMention, Entity, Span
 
 
 def span(article: Article, s: Span | None) -> dict[str, Any] | None:
@@ -55,6 +55,13 @@ def entity_json(article: Article, entity: Entity) -> dict[str, Any]:
     return {**span(article, entity.span), "label": entity.label, "canonical": entity.canonical, "role": entity.role}
 
 
+def date_json(article: Article, date: DateMention) -> dict[str, Any]:
+    found = {**span(article, date.span), "value": date.value, "type": date.kind}
+    if date.earliest is not None:
+        found["earliest"] = date.earliest  # the year is unknown; the text supports no earlier than this
+    return found
+
+
 def analysis_json(analysis: Analysis) -> dict[str, Any]:
     """The whole contract for one analysed document (analysis fields grow with later stages)."""
     article = analysis.article
@@ -62,4 +69,5 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         **article_json(article),
         "entities": [entity_json(article, e) for e in analysis.entities],
         "claims": [claim_json(article, c) for c in analysis.claims],
+        "dates": [date_json(article, d) for d in analysis.dates],
     }

@@ -5,12 +5,15 @@ them), plus the full-text table, which differs by dialect and so lives only in
 the migration: an FTS5 virtual table on SQLite, a table with a generated
 ``tsvector`` column on PostgreSQL. Both are called ``articles_fts``.
 
-Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``.
+Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
+0003 ``documents.extracted``; 0004 ``dates``, ``headline_checks`` and ``headline_reasons``;
+0005 the review desk: ``users``, ``sessions``, ``signin_attempts``, ``review_revisions``,
+``review_publications``.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, false, func
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, LargeBinary, MetaData, String, Text, false, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -155,6 +158,131 @@ class EntityRow(Base):
     __table_args__ = (Index("ix_entities_canonical", "canonical"),)
 
 
+class DateRow(Base):
+    """One temporal expression (``model.DateMention``) of a document."""
+
+    __tablename__ = "dates"
+
+    doc_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    value: Mapped[str] = mapped_column(Text)  # TIMEX3
+    kind: Mapped[str] = mapped_column(Text)  # DATE, TIME, DURATION, SET
+    earliest: Mapped[str | None] = mapped_column(Text)
+
+
+class HeadlineCheckRow(Base):
+    """The headline check (``model.HeadlineCheck``) of a document that has a headline."""
+
+    __tablename__ = "headline_checks"
+
+    doc_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True)
+    verdict: Mapped[str] = mapped_column(Text)
+    stance: Mapped[str] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_headline_checks_verdict", "verdict"),)
+
+
+class HeadlineReasonRow(Base):
+    """One reason of a headline check, with the spans (``[[start, end], ...]``) it points at."""
+
+    __tablename__ = "headline_reasons"
+
+    doc_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    spans: Mapped[list] = mapped_column(JSON)
+
+
+# -- the review desk (revision 0005) ---------------------------------------------
+
+
+class UserRow(Base):
+    """A desk account; ``role`` is one of ``model.ROLES``."""
+
+    __tablename__ = "users"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id, PHC string
+    role: Mapped[str] = mapped_column(Text)
+    created: Mapped[str] = mapped_column(String(40))  # UTC ISO 8601
+
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+
+class SessionRow(Base):
+    """A signed-in browser: only the sha256 of its cookie's token is kept."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.pk", ondelete="CASCADE"), index=True)
+    created: Mapped[str] = mapped_column(String(40))
+    expires: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class SigninAttemptRow(Base):
+    """One sign-in attempt, for rate limiting by name and by client address."""
+
+    __tablename__ = "signin_attempts"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(40), index=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        Index("ix_signin_attempts_name_at", "name", "at"),
+        Index("ix_signin_attempts_address_at", "address", "at"),
+    )
+
+
+class ReviewRevisionRow(Base):
+    """One revision of a claim's review; append-only (the latest per claim is current)."""
+
+    __tablename__ = "review_revisions"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_pk: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[str] = mapped_column(Text)  # one of model.RATINGS
+    rationale: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list] = mapped_column(JSON)  # ["https://...", ...]
+    reviewer_pk: Mapped[int] = mapped_column(ForeignKey("users.pk"))
+    at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        ForeignKeyConstraint(["doc_pk", "seq"], ["claims.doc_pk", "claims.seq"]),
+        Index("ix_review_revisions_doc_pk_seq", "doc_pk", "seq"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class ReviewPublicationRow(Base):
+    """An editor published (``revision_pk``) or unpublished a claim's review; append-only."""
+
+    __tablename__ = "review_publications"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_pk: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(Text)  # published, unpublished
+    revision_pk: Mapped[int | None] = mapped_column(ForeignKey("review_revisions.pk"))
+    editor_pk: Mapped[int] = mapped_column(ForeignKey("users.pk"))
+    at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        ForeignKeyConstraint(["doc_pk", "seq"], ["claims.doc_pk", "claims.seq"]),
+        Index("ix_review_publications_doc_pk_seq", "doc_pk", "seq"),
+        {"sqlite_autoincrement": True},
+    )
+
+
 documents = Document.__table__
 body_ranges = BodyRange.__table__
 removed_ranges = RemovedRange.__table__
@@ -163,3 +291,11 @@ scope_counts = ScopeCount.__table__
 line_counts = LineCount.__table__
 claims = ClaimRow.__table__
 entities = EntityRow.__table__
+dates = DateRow.__table__
+headline_checks = HeadlineCheckRow.__table__
+headline_reasons = HeadlineReasonRow.__table__
+users = UserRow.__table__
+sessions = SessionRow.__table__
+signin_attempts = SigninAttemptRow.__table__
+review_revisions = ReviewRevisionRow.__table__
+review_publications = ReviewPublicationRow.__table__

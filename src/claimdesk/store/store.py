@@ -19,7 +19,10 @@ from claimdesk.model import (
     Article,
     Claim,
     ClaimHit,
+    DateMention,
     Entity,
+    HeadlineCheck,
+    HeadlineReason,
     IngestError,
     LineCounts,
     RawDocument,
@@ -32,8 +35,11 @@ from claimdesk.store import fts, migrate, neardup
 from claimdesk.store.schema import (
     body_ranges,
     claims as claim_table,
+    dates as date_table,
     documents,
     entities as entity_table,
+    headline_checks,
+    headline_reasons,
     ingest_errors,
     line_counts,
     removed_ranges,
@@ -91,6 +97,19 @@ def _entity_row(doc_pk: int, seq: int, entity: Entity) -> dict:
         "canonical": entity.canonical,
         "role": entity.role,
     }
+
+
+def _date_row(doc_pk: int, seq: int, date: DateMention) -> dict:
+    return {"doc_pk": doc_pk, "seq": seq, "start": date.span.start, "end": date.span.end,
+            "value": date.value, "kind": date.kind, "earliest": date.earliest}
+
+
+def _headline_rows(doc_pk: int, check: HeadlineCheck) -> tuple[dict, list[dict]]:
+    reasons = [
+        {"doc_pk": doc_pk, "seq": i, "kind": r.kind, "text": r.text, "spans": [[s.start, s.end] for s in r.spans]}
+        for i, r in enumerate(check.reasons)
+    ]
+    return {"doc_pk": doc_pk, "verdict": check.verdict, "stance": check.stance, "score": float(check.score)}, reasons
 
 
 def _like_escape(value: str) -> str:
@@ -215,16 +234,18 @@ class Store:
         line_keys: set[str],
         claims: Iterable[Claim] = (),
         entities: Iterable[Entity] = (),
+        dates: Iterable[DateMention] = (),
+        headline: HeadlineCheck | None = None,
     ) -> Added:
-        """Store an article with its claims and entities in one transaction; a
-        duplicate text is not stored again (nor are its claims).
+        """Store an article with its analysis (claims, entities, dates, headline check)
+        in one transaction; a duplicate text is not stored again (nor is its analysis).
 
         A new text at a known URL becomes its next version (older ones are kept,
         each with the claims it was stored with). Line counts grow only for a text
         not seen before in any close form, so syndicated copies do not make body
         lines look like chrome.
         """
-        claims, entities = list(claims), list(entities)
+        claims, entities, dates = list(claims), list(entities), list(dates)
         raw = article.raw
         doc_id = raw.id
         body = article.body_text
@@ -287,6 +308,13 @@ class Store:
                     connection.execute(insert(claim_table), [_claim_row(pk, i, c) for i, c in enumerate(claims)])
                 if entities:
                     connection.execute(insert(entity_table), [_entity_row(pk, i, e) for i, e in enumerate(entities)])
+                if dates:
+                    connection.execute(insert(date_table), [_date_row(pk, i, d) for i, d in enumerate(dates)])
+                if headline is not None:
+                    check, reasons = _headline_rows(pk, headline)
+                    connection.execute(insert(headline_checks), check)
+                    if reasons:
+                        connection.execute(insert(headline_reasons), reasons)
                 fts.index(connection, pk, article.title_text or raw.title or "", body)
                 if group_pk is None and raw.scope is not None:
                     self._count_lines(connection, raw.scope, line_keys)
@@ -452,8 +480,14 @@ class Store:
                 select(entity_table).where(entity_table.c.doc_pk == row.pk).order_by(entity_table.c.seq)
             )
         ]
+        dates = [
+            DateMention(Span(r.start, r.end), r.value, r.kind, r.earliest)
+            for r in connection.execute(select(date_table).where(date_table.c.doc_pk == row.pk).order_by(date_table.c.seq))
+        ]
         return StoredArticle(
             article=Article(raw=raw, title=title, body=body, removed=removed),
+            dates=dates,
+            headline=self._headline(connection, row.pk),
             ingested_at=row.ingested_at,
             version=row.version,
             versions=versions,
@@ -461,6 +495,19 @@ class Store:
             claims=claims,
             entities=entities,
         )
+
+    @staticmethod
+    def _headline(connection: Connection, doc_pk: int) -> HeadlineCheck | None:
+        check = connection.execute(select(headline_checks).where(headline_checks.c.doc_pk == doc_pk)).first()
+        if check is None:
+            return None
+        reasons = tuple(
+            HeadlineReason(r.kind, r.text, tuple(Span(start, end) for start, end in r.spans))
+            for r in connection.execute(
+                select(headline_reasons).where(headline_reasons.c.doc_pk == doc_pk).order_by(headline_reasons.c.seq)
+            )
+        )
+        return HeadlineCheck(check.verdict, check.stance, check.score, reasons)
 
     @staticmethod
     def _group_ids(connection: Connection, group_pk: int | None, own_pk: int) -> list[str]:
