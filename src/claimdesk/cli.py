@@ -194,6 +194,50 @@ def train_attributions(
     out.print(report)
 
 
+user_app = typer.Typer(help="Desk accounts: reader, reviewer, editor, admin.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="The sign-in name (no spaces).")],
+    role: Annotated[str, typer.Option("--role", help="reader, reviewer, editor or admin.")] = "reader",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin instead of a prompt.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Create an account (the first admin comes from here)."""
+    from . import accounts
+    from .store import reviews as desk
+
+    try:
+        name, role = accounts.normal_name(name), accounts.check_role(role)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password_hash = accounts.hash_password(password)
+    except ValueError as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(2) from None
+    with _open_store(db) as store:
+        try:
+            user = desk.add_user(store, name, password_hash, role)
+        except desk.UserExists as error:
+            err.print(f"[red]error:[/] {error}")
+            raise typer.Exit(1) from None
+    out.print(f"added {user.name} ({user.role})")
+
+
+@user_app.command("list")
+def user_list(db: DbOption = None) -> None:
+    """Every account and its role."""
+    from .store import reviews as desk
+
+    with _read_store(db) as store:
+        for user in desk.list_users(store):
+            out.print(f"{user.name}\t{user.role}\t{user.created}", markup=False, highlight=False)
+
+
 @app.command()
 def stats(db: DbOption = None) -> None:
     """What the store holds."""
