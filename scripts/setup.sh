@@ -8,6 +8,20 @@ PYTHON=${PYTHON:-python3}
 stamp=.venv/.claimdesk-installed
 want=$(cat pyproject.toml requirements-model.txt scripts/setup.sh | sha256sum | cut -d' ' -f1)
 
+# htmx for the web desk, from the npm registry into a git-ignored folder, served by
+# `claimdesk serve` at /static/vendor/htmx.min.js. Never committed; the pages work
+# as plain HTML without it, so a machine without npm only loses partial updates.
+HTMX_VERSION=4.0.1
+htmx=.web-vendor/node_modules/htmx.org
+if ! grep -qs "\"version\": \"$HTMX_VERSION\"" "$htmx/package.json"; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "claimdesk: installing htmx.org@$HTMX_VERSION into .web-vendor/" >&2
+    npm install --prefix .web-vendor --no-save --no-audit --no-fund --loglevel=error "htmx.org@$HTMX_VERSION" >&2
+  else
+    echo "claimdesk: npm not found (scripts/setup-system.sh installs it): the web desk runs without htmx" >&2
+  fi
+fi
+
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi

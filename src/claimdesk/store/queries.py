@@ -1,23 +1,39 @@
-"""Read queries for the web desk: the news line, speaker and entity pages, claims.
+"""Read queries for the web desk: the news line, search, speaker, entity and claim pages.
 
-Functions over a ``Store`` (SQL stays in ``claimdesk.store``); each returns plain
-dataclasses and reads one page of rows, never a whole table, so that the pages
-stay fast on a store of 100,000 articles.
+Functions over a ``Store`` (SQL stays in ``claimdesk.store``). Each returns plain
+dataclasses and reads one page of rows, never a whole table: text pieces (titles,
+claim parts) are cut from the document text inside the database, so no article
+text leaves it unless a page shows that article.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, literal_column, or_, select, table, column, union_all
+from sqlalchemy.sql import ColumnElement
 
-from claimdesk.store.schema import claims as claim_table, documents, entities as entity_table
+from claimdesk.store.schema import (
+    claims as claim_table,
+    documents,
+    entities as entity_table,
+    headline_checks,
+)
 from claimdesk.store.store import Store, _latest_version, _like_escape
 
 PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
 # claimdesk.analyze.hedge.SCALE, firmest first (not imported: that module loads spaCy; a test keeps them equal)
 HEDGES = ("states", "claims", "alleges", "suggests", "doubts", "denies")
-MAX_PAGE_SIZE = 100
+# Search snippets mark matched terms with these private-use characters, which the
+# page turns into <mark> after escaping everything else.
+MATCH_OPEN, MATCH_CLOSE = "\ue000", "\ue001"
+SAME_CLAIM_MIN_OVERLAP = 0.8  # word-set Jaccard above which two contents are the same claim
+_SAME_CLAIM_CANDIDATES = 2000
+
+
+# -- what the queries return ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,7 @@ class NewsFilters:
 
 @dataclass(frozen=True)
 class NewsItem:
-    """One line of the news line."""
+    """One article as the news line (and every list of articles) shows it."""
 
     id: str
     title: str
@@ -46,6 +62,8 @@ class NewsItem:
     published: str | None
     ingested_at: str
     claims: int
+    headline: str | None  # the headline check's verdict (fits, does-not-fit, contradicts), None if unchecked
+    snippet: str | None = None  # search only: matched terms between MATCH_OPEN and MATCH_CLOSE
 
 
 @dataclass
@@ -55,20 +73,73 @@ class NewsPage:
     page_size: int
     has_next: bool
     filters: NewsFilters = field(default_factory=NewsFilters)
+    query: str | None = None  # the search, when the page is search results
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """A claim with its parts as text and the article it stands in (lists of claims)."""
+
+    article_id: str
+    seq: int
+    title: str
+    outlet: str | None
+    published: str | None
+    ingested_at: str
+    speaker: str | None
+    source: str | None
+    cue: str
+    content: str
+    hedge: str
+    negated: bool
+    medium: str | None
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    date: str | None  # the article's published date (YYYY-MM-DD), None when undated
+    by: int  # claims made by the person that day
+    about: int  # claims about them that day
+
+
+@dataclass
+class PersonClaims:
+    """Claims by and about one name across the corpus (speaker and entity pages)."""
+
+    name: str
+    by: list[ClaimRef]
+    about: list[ClaimRef]
+    by_total: int
+    about_total: int
+    timeline: list[TimelinePoint]
+    roles: list[tuple[str, int]]  # roles as seen, most often first
+    hedges: list[tuple[str, int]]  # hedges of their claims, on the scale's order
+    outlets: list[tuple[str, int]]  # outlets whose articles mention or quote them, most first
+    labels: list[tuple[str, int]]  # entity labels the name was tagged with
+
+
+# -- shared pieces --------------------------------------------------------------------
+
+
+def _cut(start, end) -> ColumnElement:
+    """``text[start:end]`` of the document, cut in the database (SQL substr counts from 1)."""
+    return func.substr(documents.c.text, start + 1, end - start)
 
 
 def _title_column():
-    """The cleaned title cut from the text in SQL (no article text leaves the database),
-    else the title the input stated."""
     d = documents.c
-    cut = func.substr(d.text, d.title_start + 1, d.title_end - d.title_start)
-    return func.coalesce(cut, d.stated_title, "").label("title")
+    return func.coalesce(_cut(d.title_start, d.title_end), d.stated_title, "").label("title")
+
+
+def _normal_name(name: str) -> str:
+    return " ".join(name.replace("\x00", " ").split())
 
 
 def _said_by(name: str):
-    """A claim whose speaker is ``name`` or has it as a whole word or run of words, any case."""
+    """A claim whose speaker is ``name`` or has it as a whole word or run of words, any case
+    ("Mammadov" finds "Elman Mammadov"): what ``Store.claims_by_speaker`` matches."""
     c = claim_table.c
-    wanted = " ".join(name.replace("\x00", " ").split())
+    wanted = _normal_name(name)
     spoken, escaped = func.lower(c.speaker), _like_escape(wanted)
     return or_(
         spoken == func.lower(wanted),
@@ -86,13 +157,37 @@ def _filter_conditions(filters: NewsFilters) -> list:
         conditions.append(d.published >= filters.since)
     if filters.until:
         conditions.append(d.published <= filters.until + "\uffff")  # the whole last day, any time of it
-    if filters.speaker and filters.speaker.strip():
+    if filters.speaker and _normal_name(filters.speaker):
         conditions.append(exists().where(c.doc_pk == d.pk, c.speaker.is_not(None), _said_by(filters.speaker)))
     if filters.hedge:
         conditions.append(exists().where(c.doc_pk == d.pk, c.hedge == filters.hedge))
-    if filters.entity and filters.entity.strip():
-        conditions.append(exists().where(e.doc_pk == d.pk, func.lower(e.canonical) == func.lower(filters.entity.strip())))
+    if filters.entity and _normal_name(filters.entity):
+        conditions.append(exists().where(e.doc_pk == d.pk, e.canonical == _normal_name(filters.entity)))
     return conditions
+
+
+def _news_columns():
+    d, c, h = documents.c, claim_table.c, headline_checks.c
+    claim_count = select(func.count()).where(c.doc_pk == d.pk).scalar_subquery().label("claims")
+    verdict = select(h.verdict).where(h.doc_pk == d.pk).scalar_subquery().label("headline")
+    return [d.id, _title_column(), d.outlet, d.url, d.published, d.ingested_at, claim_count, verdict]
+
+
+def _news_item(row, snippet: str | None = None) -> NewsItem:
+    return NewsItem(id=row.id, title=row.title, outlet=row.outlet, url=row.url, published=row.published,
+                    ingested_at=row.ingested_at, claims=row.claims, headline=row.headline, snippet=snippet)
+
+
+def _newest_first():
+    d = documents.c
+    return (d.published.desc().nulls_last(), d.ingested_at.desc(), d.pk.desc())
+
+
+def _paging(page: int, page_size: int) -> tuple[int, int]:
+    return max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
+
+
+# -- the news line and search ------------------------------------------------------------
 
 
 def news_line(store: Store, filters: NewsFilters = NewsFilters(), *, page: int = 1,
@@ -102,21 +197,76 @@ def news_line(store: Store, filters: NewsFilters = NewsFilters(), *, page: int =
     One more row than the page is read to know whether a next page exists, instead
     of counting every match.
     """
-    d, c = documents.c, claim_table.c
-    page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
-    claim_count = select(func.count()).where(c.doc_pk == d.pk).scalar_subquery().label("claims")
+    page, page_size = _paging(page, page_size)
     statement = (
-        select(d.id, _title_column(), d.outlet, d.url, d.published, d.ingested_at, claim_count)
+        select(*_news_columns())
         .where(and_(*_filter_conditions(filters)))
-        .order_by(d.published.desc().nulls_last(), d.ingested_at.desc(), d.pk.desc())
+        .order_by(*_newest_first())
         .limit(page_size + 1)
         .offset((page - 1) * page_size)
     )
     with store._reading() as connection:
         rows = connection.execute(statement).all()
-    items = [NewsItem(id=r.id, title=r.title, outlet=r.outlet, url=r.url, published=r.published,
-                      ingested_at=r.ingested_at, claims=r.claims) for r in rows[:page_size]]
-    return NewsPage(items=items, page=page, page_size=page_size, has_next=len(rows) > page_size, filters=filters)
+    return NewsPage(items=[_news_item(r) for r in rows[:page_size]], page=page, page_size=page_size,
+                    has_next=len(rows) > page_size, filters=filters)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, page: int = 1,
+           page_size: int = PAGE_SIZE) -> NewsPage:
+    """Articles matching every word of ``query``, best first, with a snippet whose matched
+    terms sit between MATCH_OPEN and MATCH_CLOSE; the news line's filters apply too.
+
+    SQLite: FTS5 with each word quoted (user input is never FTS syntax). PostgreSQL:
+    websearch syntax over the tsvector, as ``Store.search``.
+    """
+    page, page_size = _paging(page, page_size)
+    empty = NewsPage(items=[], page=page, page_size=page_size, has_next=False, filters=filters, query=query)
+    words = _WORD.findall(query)
+    if not words:
+        return empty
+    d = documents.c
+    if store.engine.dialect.name == "postgresql":
+        fts = table("articles_fts", column("doc_pk"), column("title"), column("body"), column("tsv"))
+        q = func.websearch_to_tsquery("english", query.replace("\x00", " "))
+        rank = func.ts_rank(literal_column("'{0.1, 0.2, 0.1, 1.0}'"), fts.c.tsv, q)
+        snippet = func.ts_headline(
+            "english", fts.c.title + "\n\n" + fts.c.body, q,
+            f"StartSel={MATCH_OPEN}, StopSel={MATCH_CLOSE}, MaxWords=24, MinWords=10, MaxFragments=2, "
+            'FragmentDelimiter=" … "',
+        )
+        statement = (
+            select(*_news_columns(), snippet.label("snippet"))
+            .select_from(fts.join(documents, d.pk == fts.c.doc_pk))
+            .where(fts.c.tsv.op("@@")(q), *_filter_conditions(filters))
+            .order_by(rank.desc(), d.pk)
+        )
+    else:
+        fts = table("articles_fts", column("rowid"), column("rank"))
+        matched = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+        snippet = func.snippet(literal_column("articles_fts"), -1, MATCH_OPEN, MATCH_CLOSE, "…", 24)
+        statement = (
+            select(*_news_columns(), snippet.label("snippet"))
+            .select_from(fts.join(documents, d.pk == fts.c.rowid))
+            .where(literal_column("articles_fts").op("MATCH")(matched), *_filter_conditions(filters))
+            .order_by(fts.c.rank, d.pk)
+        )
+    statement = statement.limit(page_size + 1).offset((page - 1) * page_size)
+    with store._reading() as connection:
+        rows = connection.execute(statement).all()
+    return NewsPage(items=[_news_item(r, r.snippet) for r in rows[:page_size]], page=page, page_size=page_size,
+                    has_next=len(rows) > page_size, filters=filters, query=query)
+
+
+def articles(store: Store, ids: list[str]) -> list[NewsItem]:
+    """These articles (versions, near-duplicate copies) as list items, in the order given."""
+    if not ids:
+        return []
+    with store._reading() as connection:
+        rows = {r.id: r for r in connection.execute(select(*_news_columns()).where(documents.c.id.in_(ids)))}
+    return [_news_item(rows[i]) for i in ids if i in rows]
 
 
 def outlets(store: Store, limit: int = 200) -> list[str]:
@@ -127,3 +277,178 @@ def outlets(store: Store, limit: int = 200) -> list[str]:
             select(d.outlet).where(d.outlet.is_not(None)).group_by(d.outlet)
             .order_by(func.count().desc(), d.outlet).limit(limit)
         ))
+
+
+# -- claims by and about a person ----------------------------------------------------------
+
+
+def _claim_columns():
+    c, d = claim_table.c, documents.c
+    return [
+        d.id.label("article_id"), c.seq, _title_column(), d.outlet, d.published, d.ingested_at, c.speaker,
+        _cut(c.source_start, c.source_end).label("source"), _cut(c.cue_start, c.cue_end).label("cue"),
+        _cut(c.content_start, c.content_end).label("content"), c.hedge, c.negated,
+        _cut(c.medium_start, c.medium_end).label("medium"),
+    ]
+
+
+def _claim_ref(row) -> ClaimRef:
+    return ClaimRef(article_id=row.article_id, seq=row.seq, title=row.title, outlet=row.outlet,
+                    published=row.published, ingested_at=row.ingested_at, speaker=row.speaker, source=row.source, cue=row.cue or "",
+                    content=row.content or "", hedge=row.hedge, negated=bool(row.negated), medium=row.medium)
+
+
+def _by(name: str):
+    """Claims whose speaker is exactly ``name``, any case (the lower(speaker) index)."""
+    return func.lower(claim_table.c.speaker) == func.lower(name)
+
+
+def _about_keys(name: str):
+    """(doc_pk, seq) of claims whose content holds a mention of the entity ``name``."""
+    c, e = claim_table.c, entity_table.c
+    return (
+        select(c.doc_pk, c.seq)
+        .join(entity_table, e.doc_pk == c.doc_pk)
+        .where(e.canonical == name, e.start >= c.content_start, e.end <= c.content_end)
+        .distinct()
+    )
+
+
+def person_claims(store: Store, name: str, *, page: int = 1, page_size: int = PAGE_SIZE) -> PersonClaims:
+    """Every claim by ``name`` (as speaker) and about them (their mention inside a claim's
+    content) in the latest version of each article, newest articles first, with what
+    the timeline, roles, hedges and outlets summaries need."""
+    name = _normal_name(name)
+    page, page_size = _paging(page, page_size)
+    c, d, e = claim_table.c, documents.c, entity_table.c
+    latest = _latest_version()
+    about = _about_keys(name).subquery()
+    order = (*_newest_first(), c.seq)
+    day = func.substr(d.published, 1, 10)
+    with store._reading() as connection:
+        by_rows = connection.execute(
+            select(*_claim_columns()).join(documents, d.pk == c.doc_pk).where(_by(name), latest)
+            .order_by(*order).limit(page_size).offset((page - 1) * page_size)
+        ).all()
+        about_rows = connection.execute(
+            select(*_claim_columns())
+            .join(documents, d.pk == c.doc_pk)
+            .join(about, and_(about.c.doc_pk == c.doc_pk, about.c.seq == c.seq))
+            .where(latest, or_(c.speaker.is_(None), ~_by(name)))
+            .order_by(*order).limit(page_size).offset((page - 1) * page_size)
+        ).all()
+        by_days = connection.execute(
+            select(day.label("day"), func.count()).select_from(claim_table).join(documents, d.pk == c.doc_pk)
+            .where(_by(name), latest).group_by(day)
+        ).all()
+        about_days = connection.execute(
+            select(day.label("day"), func.count()).select_from(claim_table).join(documents, d.pk == c.doc_pk)
+            .join(about, and_(about.c.doc_pk == c.doc_pk, about.c.seq == c.seq))
+            .where(latest, or_(c.speaker.is_(None), ~_by(name))).group_by(day)
+        ).all()
+        hedge_counts = dict(connection.execute(
+            select(c.hedge, func.count()).join(documents, d.pk == c.doc_pk).where(_by(name), latest).group_by(c.hedge)
+        ).all())
+        roles = connection.execute(
+            select(e.role, func.count()).where(e.canonical == name, e.role.is_not(None))
+            .group_by(e.role).order_by(func.count().desc(), e.role).limit(20)
+        ).all()
+        labels = connection.execute(
+            select(e.label, func.count()).where(e.canonical == name).group_by(e.label).order_by(func.count().desc())
+        ).all()
+        mentioned = select(e.doc_pk).where(e.canonical == name)
+        quoted = select(c.doc_pk).where(_by(name))
+        docs = union_all(mentioned, quoted).subquery()
+        outlet_counts = connection.execute(
+            select(d.outlet, func.count(d.pk.distinct())).join(docs, docs.c.doc_pk == d.pk)
+            .where(d.outlet.is_not(None), latest).group_by(d.outlet).order_by(func.count(d.pk.distinct()).desc(), d.outlet)
+            .limit(20)
+        ).all()
+    days: dict[str | None, list[int]] = {}
+    for day_value, n in by_days:
+        days.setdefault(day_value, [0, 0])[0] += n
+    for day_value, n in about_days:
+        days.setdefault(day_value, [0, 0])[1] += n
+    timeline = [TimelinePoint(k, by, ab) for k, (by, ab) in sorted(days.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))]
+    return PersonClaims(
+        name=name,
+        by=[_claim_ref(r) for r in by_rows],
+        about=[_claim_ref(r) for r in about_rows],
+        by_total=sum(n for _, n in by_days),
+        about_total=sum(n for _, n in about_days),
+        timeline=timeline,
+        roles=[(role, n) for role, n in roles],
+        hedges=[(h, hedge_counts[h]) for h in (*HEDGES, *sorted(set(hedge_counts) - set(HEDGES))) if h in hedge_counts],
+        outlets=[(o, n) for o, n in outlet_counts],
+        labels=[(label, n) for label, n in labels],
+    )
+
+
+def speakers(store: Store, query: str | None = None, limit: int = 100) -> list[tuple[str, int]]:
+    """Speakers with their number of claims, most first; ``query`` keeps those whose name
+    has it as a word or run of words (as the speaker filter matches)."""
+    c = claim_table.c
+    conditions = [c.speaker.is_not(None)]
+    if query and _normal_name(query):
+        conditions.append(_said_by(query))
+    with store._reading() as connection:
+        return [(s, n) for s, n in connection.execute(
+            select(c.speaker, func.count()).where(*conditions).group_by(c.speaker)
+            .order_by(func.count().desc(), c.speaker).limit(limit)
+        )]
+
+
+# -- one claim -------------------------------------------------------------------------------
+
+
+def claim_key(store: Store, article_id: str, seq: int) -> tuple[int, int] | None:
+    """(doc_pk, seq) of the claim, or None when no such claim is stored."""
+    c, d = claim_table.c, documents.c
+    with store._reading() as connection:
+        row = connection.execute(
+            select(c.doc_pk, c.seq).join(documents, d.pk == c.doc_pk).where(d.id == article_id, c.seq == seq)
+        ).first()
+    return (row.doc_pk, row.seq) if row else None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(text))
+
+
+def same_claim(a: str, b: str) -> bool:
+    """Two contents are the same claim when their word sets overlap almost wholly
+    (quotes trimmed differently, a word changed by an editor)."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / len(wa | wb) >= SAME_CLAIM_MIN_OVERLAP
+
+
+def same_claim_elsewhere(store: Store, article_id: str, seq: int, limit: int = 50) -> list[ClaimRef]:
+    """The claim as found in other articles: a near-identical content said by the same
+    speaker anywhere, or by anyone in a near-duplicate copy of the article.
+
+    Candidates come from indexes (the speaker, the near-duplicate group); their contents
+    are compared here, word set against word set.
+    """
+    c, d = claim_table.c, documents.c
+    with store._reading() as connection:
+        this = connection.execute(
+            select(*_claim_columns(), d.pk.label("doc_pk"), d.group_pk)
+            .join(documents, d.pk == c.doc_pk).where(d.id == article_id, c.seq == seq)
+        ).first()
+        if this is None:
+            return []
+        in_group = select(d.pk).where(d.group_pk == this.group_pk) if this.group_pk is not None else None
+        wider = [c.doc_pk.in_(in_group)] if in_group is not None else []
+        if this.speaker:
+            wider.append(_by(this.speaker))
+        if not wider:
+            return []
+        rows = connection.execute(
+            select(*_claim_columns()).join(documents, d.pk == c.doc_pk)
+            .where(or_(*wider), c.doc_pk != this.doc_pk, _latest_version())
+            .order_by(*_newest_first(), c.seq).limit(_SAME_CLAIM_CANDIDATES)
+        ).all()
+    found = [_claim_ref(r) for r in rows if same_claim(this.content or "", r.content or "")]
+    return found[:limit]

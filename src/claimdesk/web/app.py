@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from claimdesk.store import Store
-from claimdesk.web import pages
+from claimdesk.web import api, auth, feeds, pages, reviews
+from claimdesk.web.render import render
 from claimdesk.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -38,8 +42,35 @@ def create_app(store: Store) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     app.include_router(pages.router)
-    # web-B: users, sign-in and reviews mount here, e.g.
-    #   app.include_router(auth.router); app.include_router(reviews.router)
-    # (their templates plug into base.html through _account.html and into the
-    # claim page through _claim_reviews.html)
+    app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(auth.router)  # sign-in/out, /api/me, /admin/users
+    app.include_router(reviews.router)  # review forms, /api/reviews, /claimreview.jsonl, /feeds/reviews.*
+    # (their templates: _account.html in base.html's nav; _claim_head.html and
+    # _claim_reviews.html on the claim page)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
+
+
+def _wants_html(request: Request) -> bool:
+    """Pages answer errors with a page; the API, feeds and static files with FastAPI's JSON."""
+    path = request.url.path
+    return not path.startswith(("/api/", "/feeds/", "/static/")) and path != "/api"
+
+
+_HEADINGS = {404: "Not found", 405: "Method not allowed", 422: "That request does not make sense"}
+
+
+async def _http_error(request: Request, exc: HTTPException):
+    if not _wants_html(request) or exc.status_code < 400:
+        return await http_exception_handler(request, exc)
+    return render(request, "error.html", status_code=exc.status_code, status=exc.status_code,
+                  heading=_HEADINGS.get(exc.status_code, "Something went wrong"), detail=str(exc.detail))
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError):
+    if not _wants_html(request):
+        return await request_validation_exception_handler(request, exc)
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+    return render(request, "error.html", status_code=422, status=422, heading=_HEADINGS[422], detail=problems)

@@ -1,26 +1,75 @@
 """The HTML pages: news line, article, speaker, entity, claim.
 
-Each handler reads one thing from the store and renders one template; the
-escaping happens in the templates (autoescape) and in ``highlight``.
+Each handler asks ``views`` for the page's data (the same data the JSON API returns)
+and renders one template; escaping happens in the templates (autoescape) and in
+``highlight`` (marks over scraped text).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from claimdesk.store import Store, queries
+from claimdesk.store import Store
+from claimdesk.web import views
 from claimdesk.web.deps import get_store
+from claimdesk.web.links import share_links
 from claimdesk.web.render import render
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def _params(request: Request) -> dict:
+    return dict(request.query_params)
 
 
 @router.get("/", name="news_line")
-def news_line(request: Request, store: Annotated[Store, Depends(get_store)],
-              page: Annotated[int, Query(ge=1)] = 1):
-    """The home page: the latest articles, newest first."""
-    line = queries.news_line(store, page=page)
-    return render(request, "news.html", line=line, params=dict(request.query_params))
+def news_line(request: Request, store: StoreDep, filters: Annotated[views.LineQuery, Query()]):
+    """The home page: the latest articles, newest first, or search results when ``q`` is given."""
+    line = views.line(store, filters)
+    return render(request, "news.html", line=line, form=filters, params=_params(request),
+                  outlets=views.outlet_choices(store), hedges=views.HEDGES)
+
+
+@router.get("/articles/{article_id}", name="article")
+def article(request: Request, store: StoreDep, article_id: str):
+    page = views.article_page(store, article_id)
+    return render(request, "article.html", page=page, share_links=share_links(str(request.url), page.title))
+
+
+@router.get("/articles/{article_id}/raw", name="article_raw")
+def article_raw(request: Request, store: StoreDep, article_id: str):
+    """The raw document as stored (the text every offset points into); a fragment for htmx."""
+    stored = views.stored_or_404(store, article_id)
+    template = "_raw.html" if request.headers.get("HX-Request") else "raw.html"
+    return render(request, template, stored=stored, title=views.title_of(stored))
+
+
+@router.get("/speakers", name="speakers")
+def speakers(request: Request, store: StoreDep, q: Annotated[str | None, Query(max_length=200)] = None):
+    return render(request, "speakers.html", speakers=views.speaker_list(store, q), q=q or "")
+
+
+@router.get("/speakers/{name:path}", name="speaker")
+def speaker(request: Request, store: StoreDep, name: str, page: Annotated[int, Query(ge=1, le=10_000)] = 1):
+    person = views.person_page(store, name, page=page)
+    if not person.claims.by and not person.claims.about and page == 1 and not person.claims.labels:
+        raise HTTPException(404, f"no claims by or about {name!r}")
+    return render(request, "person.html", person=person, kind="speaker", params=_params(request))
+
+
+@router.get("/entities/{name:path}", name="entity")
+def entity(request: Request, store: StoreDep, name: str, page: Annotated[int, Query(ge=1, le=10_000)] = 1):
+    person = views.person_page(store, name, page=page)
+    if not person.claims.labels and not person.claims.by and page == 1:
+        raise HTTPException(404, f"no entity {name!r}")
+    return render(request, "person.html", person=person, kind="entity", params=_params(request))
+
+
+@router.get("/claims/{article_id}/{seq}", name="claim")
+def claim(request: Request, store: StoreDep, article_id: str, seq: int):
+    page = views.claim_page(store, article_id, seq)
+    return render(request, "claim.html", page=page, share_links=share_links(str(request.url), page.summary))

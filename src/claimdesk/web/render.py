@@ -13,6 +13,10 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from claimdesk.store.queries import MATCH_CLOSE, MATCH_OPEN
+from claimdesk.web import links
+from claimdesk.web.highlight import snippet_html
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 # autoescape=True for every template whatever its name: scraped text must never
@@ -34,7 +38,11 @@ def query_string(params: dict, **changes) -> str:
     return urlencode([(k, v) for k, v in merged.items() if v not in (None, "")], doseq=True)
 
 
-environment.globals["query_string"] = query_string
+environment.globals.update(
+    query_string=query_string,
+    links=links,
+    snippet_html=lambda snippet: snippet_html(snippet, MATCH_OPEN, MATCH_CLOSE),
+)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context):

@@ -1,0 +1,72 @@
+"""The JSON API under /api: the same data the pages show, from the same ``views``.
+
+FastAPI writes its OpenAPI document at /api/openapi.json from these signatures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from claimdesk.store import Store
+from claimdesk.store.queries import NewsPage, PersonClaims
+from claimdesk.web import views
+from claimdesk.web.deps import get_store
+
+router = APIRouter(prefix="/api", tags=["api"])
+StoreDep = Annotated[Store, Depends(get_store)]
+Page = Annotated[int, Query(ge=1, le=10_000)]
+
+
+@dataclass
+class Speaker:
+    name: str
+    claims: int
+
+
+@dataclass
+class PersonResult:
+    claims: PersonClaims
+    page: int
+    has_next: bool
+
+
+@router.get("/articles", summary="The news line (or search results when q is given)")
+def articles(store: StoreDep, query: Annotated[views.LineQuery, Query()]) -> NewsPage:
+    return views.line(store, query)
+
+
+@router.get("/search", summary="Full-text search; matched terms in snippets sit between U+E000 and U+E001")
+def search(store: StoreDep, query: Annotated[views.LineQuery, Query()]) -> NewsPage:
+    if not query.q:
+        raise HTTPException(422, "search needs q")
+    return views.line(store, query)
+
+
+@router.get("/articles/{article_id}", summary="One article: the JSON contract of claimdesk analyze, plus versions and copies")
+def article(store: StoreDep, article_id: str) -> dict[str, Any]:
+    return views.article_page(store, article_id).json()
+
+
+@router.get("/claims/{article_id}/{seq}", summary="One claim, its article, and the same claim elsewhere")
+def claim(store: StoreDep, article_id: str, seq: int) -> dict[str, Any]:
+    return views.claim_page(store, article_id, seq).json()
+
+
+@router.get("/speakers", summary="Speakers with their number of claims, most first")
+def speakers(store: StoreDep, q: Annotated[str | None, Query(max_length=200)] = None) -> list[Speaker]:
+    return [Speaker(name, n) for name, n in views.speaker_list(store, q)]
+
+
+@router.get("/speakers/{name:path}", summary="Claims by and about a speaker, with timeline, roles and hedges")
+def speaker(store: StoreDep, name: str, page: Page = 1) -> PersonResult:
+    found = views.person_page(store, name, page=page)
+    return PersonResult(found.claims, found.page, found.has_next)
+
+
+@router.get("/entities/{name:path}", summary="An entity across outlets: claims by and about it, roles, outlets")
+def entity(store: StoreDep, name: str, page: Page = 1) -> PersonResult:
+    found = views.person_page(store, name, page=page)
+    return PersonResult(found.claims, found.page, found.has_next)

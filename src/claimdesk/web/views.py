@@ -1,0 +1,234 @@
+"""What each page shows, as data: the pages render it, the JSON API returns it.
+
+Every function here reads the store through ``claimdesk.store`` and returns plain
+dataclasses; HTML pieces (highlighted text) are built beside the data, from the
+same objects, so a page and its API twin cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import HTTPException
+from markupsafe import Markup
+from pydantic import BaseModel, Field, field_validator
+
+from claimdesk.model import Claim, StoredArticle
+from claimdesk.publish.contract import analysis_json
+from claimdesk.store import AmbiguousId, Store, queries
+from claimdesk.store.queries import HEDGES, ClaimRef, NewsFilters, NewsItem, NewsPage, PersonClaims
+from claimdesk.web import marks
+from claimdesk.web.highlight import highlight
+from claimdesk.web.timeline import Chart, chart
+
+__all__ = ["HEDGES", "LineQuery", "line", "article_page", "person_page", "claim_page"]
+
+_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+class LineQuery(BaseModel):
+    """The news line's query string: search words, filters, page. Empty form fields mean "any"."""
+
+    q: str | None = Field(None, max_length=500, description="Full-text search; every word must match.")
+    outlet: str | None = Field(None, max_length=300)
+    speaker: str | None = Field(None, max_length=300, description="A speaker's name or surname.")
+    entity: str | None = Field(None, max_length=300, description="An entity's canonical name.")
+    since: str | None = Field(None, pattern=_DATE, description="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+    until: str | None = Field(None, pattern=_DATE, description="Published on or before.")
+    hedge: str | None = Field(None, description="Articles with a claim of this hedge: " + ", ".join(HEDGES))
+    page: int = Field(1, ge=1, le=10_000)
+
+    @field_validator("q", "outlet", "speaker", "entity", "since", "until", "hedge", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    def filters(self) -> NewsFilters:
+        hedge = self.hedge if self.hedge in HEDGES else None
+        return NewsFilters(outlet=self.outlet, speaker=self.speaker, entity=self.entity, since=self.since,
+                           until=self.until, hedge=hedge)
+
+
+def line(store: Store, query: LineQuery) -> NewsPage:
+    """The news line, or the search results when the query has words."""
+    if query.q:
+        return queries.search(store, query.q, query.filters(), page=query.page)
+    return queries.news_line(store, query.filters(), page=query.page)
+
+
+_OUTLETS: dict[int, tuple[float, list[str]]] = {}
+_OUTLETS_TTL = 60.0
+
+
+def outlet_choices(store: Store) -> list[str]:
+    """Outlets for the filter menu, re-read at most once a minute (a GROUP BY over every article)."""
+    now = time.monotonic()
+    cached = _OUTLETS.get(id(store))
+    if cached is None or now - cached[0] > _OUTLETS_TTL:
+        cached = (now, queries.outlets(store))
+        _OUTLETS[id(store)] = cached
+    return cached[1]
+
+
+# -- article --------------------------------------------------------------------------------
+
+
+def stored_or_404(store: Store, article_id: str) -> StoredArticle:
+    try:
+        stored = store.get(article_id)
+    except AmbiguousId as ambiguous:
+        raise HTTPException(404, f"{article_id!r} matches several articles") from ambiguous
+    if stored is None:
+        raise HTTPException(404, f"no article {article_id!r}")
+    return stored
+
+
+def title_of(stored: StoredArticle) -> str:
+    return stored.article.title_text or stored.article.raw.title or "(untitled)"
+
+
+@dataclass
+class Removed:
+    reason: str
+    detail: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class ArticlePage:
+    stored: StoredArticle
+    title: str
+    title_html: Markup | None
+    paragraphs: list[Markup]
+    claims: list[tuple[int, Claim]]  # (seq, claim), seq as in the claim's URL
+    removed: list[Removed]
+    versions: list[NewsItem]
+    near_duplicates: list[NewsItem]
+    speakers: list[str]
+    entities: list[tuple[str, str, int]]  # (canonical, label, mentions)
+
+    def json(self) -> dict:
+        """The API's article: the JSON contract of DESIGN.md plus what the store knows."""
+        return article_json(self.stored, self.versions, self.near_duplicates)
+
+
+def article_json(stored: StoredArticle, versions: list[NewsItem], near_duplicates: list[NewsItem]) -> dict:
+    contract = analysis_json(stored.analysis)
+    for seq, claim in enumerate(contract["claims"]):
+        claim["seq"] = seq
+    return {
+        **contract,
+        "ingested_at": stored.ingested_at,
+        "version": stored.version,
+        "versions": [_item_json(i) for i in versions],
+        "near_duplicates": [_item_json(i) for i in near_duplicates],
+    }
+
+
+def _item_json(item: NewsItem) -> dict:
+    return {k: v for k, v in item.__dict__.items() if k != "snippet"}
+
+
+def article_page(store: Store, article_id: str) -> ArticlePage:
+    stored = stored_or_404(store, article_id)
+    article, text = stored.article, stored.article.raw.text
+    headline_reasons = stored.headline.reasons if stored.headline else ()
+    overlay = (marks.claim_marks(stored.claims) + marks.entity_marks(stored.entities)
+               + marks.date_marks(stored.dates) + marks.reason_marks(headline_reasons))
+    title_html = highlight(text, article.title.start, article.title.end, overlay) if article.title else None
+    paragraphs = [highlight(text, span.start, span.end, overlay) for span in article.body]
+    related = queries.articles(store, [*stored.versions, *stored.near_duplicates])
+    by_id = {item.id: item for item in related}
+    mentions: dict[tuple[str, str], int] = {}
+    for entity in stored.entities:
+        mentions[(entity.canonical, entity.label)] = mentions.get((entity.canonical, entity.label), 0) + 1
+    return ArticlePage(
+        stored=stored,
+        title=title_of(stored),
+        title_html=title_html,
+        paragraphs=paragraphs,
+        claims=list(enumerate(stored.claims)),
+        removed=[Removed(r.reason, r.detail, text[r.start:r.end], r.start, r.end) for r in article.removed],
+        versions=[by_id[i] for i in stored.versions if i in by_id and i != article.raw.id],
+        near_duplicates=[by_id[i] for i in stored.near_duplicates if i in by_id],
+        speakers=sorted({c.speaker for c in stored.claims if c.speaker}),
+        entities=sorted(((c, lbl, n) for (c, lbl), n in mentions.items()), key=lambda t: (-t[2], t[0])),
+    )
+
+
+# -- speaker and entity -----------------------------------------------------------------------
+
+
+@dataclass
+class PersonPage:
+    claims: PersonClaims
+    chart: Chart | None
+    page: int
+    has_next: bool
+
+
+def person_page(store: Store, name: str, *, page: int = 1) -> PersonPage:
+    found = queries.person_claims(store, name, page=page)
+    shown = page * queries.PAGE_SIZE
+    return PersonPage(claims=found, chart=chart(found.timeline), page=page,
+                      has_next=found.by_total > shown or found.about_total > shown)
+
+
+def speaker_list(store: Store, q: str | None) -> list[tuple[str, int]]:
+    return queries.speakers(store, q)
+
+
+# -- claim -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimPage:
+    stored: StoredArticle
+    seq: int
+    claim: Claim
+    title: str
+    summary: str  # "Speaker claims: content", for share links and the page title
+    context: list[Markup]  # the paragraphs the claim stands in, highlighted
+    elsewhere: list[ClaimRef] = field(default_factory=list)
+
+    def json(self) -> dict:
+        article = self.stored.article
+        contract = analysis_json(self.stored.analysis)
+        return {
+            "article": {"id": article.raw.id, "title": self.title, "outlet": article.raw.outlet,
+                        "url": article.raw.url, "published": article.raw.published},
+            "seq": self.seq,
+            "claim": contract["claims"][self.seq],
+            "elsewhere": [ref.__dict__ for ref in self.elsewhere],
+        }
+
+
+def claim_page(store: Store, article_id: str, seq: int) -> ClaimPage:
+    stored = stored_or_404(store, article_id)
+    if not 0 <= seq < len(stored.claims):
+        raise HTTPException(404, f"article {article_id[:12]} has no claim {seq}")
+    claim = stored.claims[seq]
+    text = stored.article.raw.text
+    spans = [s for s in (claim.source, claim.cue, claim.content, claim.medium) if s is not None]
+    lo, hi = min(s.start for s in spans), max(s.end for s in spans)
+    ranges = [s for s in ([stored.article.title] if stored.article.title else []) + stored.article.body
+              if s.start < hi and s.end > lo]
+    if not ranges:  # a claim outside title and body (should not happen): show its own stretch
+        ranges = [type(spans[0])(lo, hi)]
+    overlay = marks.claim_marks([claim], [seq]) + marks.entity_marks(stored.entities) + marks.date_marks(stored.dates)
+    who = claim.speaker or "Unattributed"
+    return ClaimPage(
+        stored=stored,
+        seq=seq,
+        claim=claim,
+        title=title_of(stored),
+        summary=f"{who} {claim.cue.of(text)}: {claim.content.of(text)}",
+        context=[highlight(text, r.start, r.end, overlay) for r in ranges],
+        elsewhere=queries.same_claim_elsewhere(store, stored.article.raw.id, seq),
+    )
