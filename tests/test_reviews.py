@@ -8,13 +8,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from test_store import count, db_url, store  # noqa: F401  (fixtures)
+from test_store_claims import said
 
 from claimdesk import accounts
 from claimdesk.model import RATINGS
-from claimdesk.store import Store
-from claimdesk.store import reviews
-from test_store import count, db_url, store  # noqa: F401  (fixtures)
-from test_store_claims import said
+from claimdesk.store import Store, reviews
 
 
 @pytest.fixture
@@ -195,9 +195,8 @@ def test_failed_signins_are_counted_per_name_and_per_address(desk):
 def test_the_review_tables_are_append_only_in_the_schema(desk):
     """Reviews survive: no cascade from claims, and deleting a reviewed article's claims fails."""
     reviews.add_review(desk, key(desk), rating="False", rationale="", reviewer="rev")
-    with pytest.raises(Exception):
-        with desk.engine.begin() as connection:
-            connection.execute(text("DELETE FROM claims"))
+    with pytest.raises(IntegrityError), desk.engine.begin() as connection:
+        connection.execute(text("DELETE FROM claims"))
     assert count(desk, "review_revisions") == 1
 
 

@@ -12,7 +12,10 @@ import feedparser
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
+from test_store import count, make_article, prose
+from test_store_claims import find
 from typer.testing import CliRunner
 
 from claimdesk import accounts
@@ -22,8 +25,6 @@ from claimdesk.store import Store
 from claimdesk.store import reviews as desk
 from claimdesk.web import create_app
 from claimdesk.web.reviews import json_for_script
-from test_store import count, make_article, prose
-from test_store_claims import find
 
 PASSWORD = "a long enough passphrase"
 HOSTILE = 'that </script><script>alert("x")</script><!-- & <img src=x onerror=alert(1)> ]]>'
@@ -146,7 +147,7 @@ def parsed(html: str) -> Scripts:
 
 def test_signing_in_sets_an_httponly_samesite_session_cookie(app):
     browser = sign_in(app, "rev")
-    cookie = [h for h in browser.cookies.jar if h.name == "claimdesk_session"][0]
+    cookie = next(h for h in browser.cookies.jar if h.name == "claimdesk_session")
     assert cookie.has_nonstandard_attr("HttpOnly")
     assert cookie.get_nonstandard_attr("SameSite").lower() == "lax"
     assert not cookie.secure  # plain http (a local desk); over https it is Secure, below
@@ -446,7 +447,7 @@ def test_hostile_claim_text_cannot_leave_the_json_ld(app, store):
     found = scripts(page)
     # no script a browser would run: every script element is the JSON-LD or the desk's own file
     assert all(attrs.get("type") == "application/ld+json" or attrs.get("src", "").startswith("/static/") for attrs, _ in found)
-    data = json.loads([text for attrs, text in found if attrs.get("type") == "application/ld+json"][0])
+    data = json.loads(next(text for attrs, text in found if attrs.get("type") == "application/ld+json"))
     assert data["claimReviewed"] == HOSTILE[len("that "):]  # the same text, intact, as data
     assert data["reviewBody"] == "</script><script>alert(3)</script>"
     assert data["itemReviewed"]["author"]["@type"] == "Organization"  # "The ministry" is no person
@@ -523,3 +524,12 @@ def test_user_add_makes_the_first_admin(tmp_path):
     with Store(db) as opened:
         assert [(u.name, u.role) for u in desk.list_users(opened)] == [("boss", "admin")]
         sign_in(create_app(opened), "boss")
+
+
+def test_the_news_line_shows_review_states(app, store):
+    reviewer = sign_in(app, "rev")
+    api_review(reviewer, store.hostile_key, {"rating": "Mixed", "rationale": "draft"})
+    assert "draft" not in client(app).get("/").text.split("<main>")[1].lower()  # drafts stay inside the desk
+    assert "1 draft" in reviewer.get("/").text
+    publish_both(app, store)
+    assert client(app).get("/").text.count("1 published review") == 2

@@ -24,16 +24,31 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, and_, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from claimdesk.model import RATINGS, Publication, Review, ReviewedClaim, ReviewHistory, User
+from claimdesk.model import (
+    RATINGS,
+    Publication,
+    Review,
+    ReviewedClaim,
+    ReviewHistory,
+    User,
+)
 from claimdesk.store.schema import (
     claims as claim_table,
+)
+from claimdesk.store.schema import (
     documents,
-    entities as entity_table,
-    review_publications as publications,
-    review_revisions as revisions,
     sessions,
     signin_attempts,
     users,
+)
+from claimdesk.store.schema import (
+    entities as entity_table,
+)
+from claimdesk.store.schema import (
+    review_publications as publications,
+)
+from claimdesk.store.schema import (
+    review_revisions as revisions,
 )
 from claimdesk.store.store import Store
 

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import (
+    HTMLResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from claimdesk.model import RATINGS, Review, ReviewedClaim, User
 from claimdesk.store import Store
 from claimdesk.store import reviews as desk
-from claimdesk.web import links
+from claimdesk.web import feeds, links
 from claimdesk.web.auth import current_user, require_role
 from claimdesk.web.deps import get_store
 from claimdesk.web.render import environment, render
@@ -141,7 +145,7 @@ def _review_block(request: Request, key: str) -> dict:
             history = None
     jsonld = None
     if published is not None:
-        jsonld = jsonld_script(claim_review(published, base_url=str(request.base_url), organisation=_organisation(request)))
+        jsonld = jsonld_script(claim_review(published, base_url=feeds.base_url(request), organisation=_organisation(request)))
     try:
         path = links.claim_url(*desk.parse_claim_key(key))
     except desk.UnknownClaim:
@@ -150,12 +154,23 @@ def _review_block(request: Request, key: str) -> dict:
             "jsonld": jsonld, "ratings": RATINGS}
 
 
+def article_review_states(request: Request, items) -> dict[str, dict[int, str]]:
+    """Review states of the claims of a page of articles (``items`` have ``.id``), read
+    once per request for the whole page: {article id: {seq: "published" | "draft"}}."""
+    cache = request.scope.setdefault("claimdesk.reviews", {})
+    ids = tuple(item.id for item in items)
+    if ("states", ids) not in cache:
+        cache[("states", ids)] = desk.review_states(request.app.state.store, list(ids))
+    return cache[("states", ids)]
+
+
 def _http_link(url: str) -> bool:
     """Render-time check beside the write-time one: only http(s) ever becomes an href."""
     return url.lower().startswith(("http://", "https://"))
 
 
 environment.globals["review_block"] = review_block
+environment.globals["article_review_states"] = article_review_states
 environment.tests["http_link"] = _http_link
 
 
@@ -262,7 +277,7 @@ def _all_published(store: Store) -> Iterator[ReviewedClaim]:
 @router.get("/claimreview.jsonl", tags=["reviews"], response_class=StreamingResponse)
 def claimreview_jsonl(request: Request, store: Annotated[Store, Depends(get_store)]):
     """Every published review as a schema.org ClaimReview, one JSON object per line."""
-    base, organisation = str(request.base_url), _organisation(request)
+    base, organisation = feeds.base_url(request), _organisation(request)
 
     def lines() -> Iterator[str]:
         for reviewed in _all_published(store):
@@ -271,95 +286,37 @@ def claimreview_jsonl(request: Request, store: Annotated[Store, Depends(get_stor
     return StreamingResponse(lines(), media_type="application/jsonl; charset=utf-8")
 
 
-def _feed_entry(reviewed: ReviewedClaim, base: str) -> dict:
-    """One published review as a feed entry, plain text only (feeds are read by other programs)."""
-    review = reviewed.review
-    who = f"{reviewed.speaker}: " if reviewed.speaker else ""
-    claim = _claim_text(reviewed.claim)
-    summary = f"{review.rating}. {who}“{claim}”"
-    if reviewed.outlet:
-        summary += f" ({reviewed.outlet})"
-    if review.rationale:
-        summary += f"\n\n{review.rationale}"
-    if review.evidence:
-        summary += "\n\nEvidence:\n" + "\n".join(review.evidence)
-    return {
-        "id": claim_url(base, review.claim),
-        "url": claim_url(base, review.claim),
-        "title": f"{review.rating}: {who}{claim[:140]}",
-        "summary": summary,
-        "published": review.published_at,
-        "rating": review.rating,
-    }
+def review_entries(items: list[ReviewedClaim], base: str) -> list[feeds.Entry]:
+    """Published reviews as feed entries (plain text: the feed writers escape it)."""
+    entries = []
+    for reviewed in items:
+        review = reviewed.review
+        url = claim_url(base, review.claim)
+        who = f"{reviewed.speaker}: " if reviewed.speaker else ""
+        claim = _claim_text(reviewed.claim)
+        summary = f"{review.rating}. {who}“{claim}”"
+        if reviewed.outlet:
+            summary += f" ({reviewed.outlet})"
+        if review.rationale:
+            summary += f"\n\n{review.rationale}"
+        if review.evidence:
+            summary += "\n\nEvidence:\n" + "\n".join(review.evidence)
+        published = feeds.when(review.published_at)
+        entries.append(feeds.Entry(id=url, title=f"{review.rating}: {who}{claim[:140]}", url=url, summary=summary,
+                                   updated=published, published=published, tags=(review.rating,)))
+    return entries
 
 
-def _feed_updated(entries: list[dict]) -> str:
-    return max((e["published"] for e in entries), default=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-
-
-def _feedgen(entries: list[dict], base: str, self_url: str):
-    from feedgen.feed import FeedGenerator
-
-    feed = FeedGenerator()
-    feed.id(base + "/feeds/reviews")
-    feed.title("claimdesk: published reviews")
-    feed.description("Claims the desk has reviewed and published, latest first.")
-    feed.link(href=base + "/", rel="alternate")
-    feed.link(href=self_url, rel="self")
-    feed.language("en")
-    feed.updated(_feed_updated(entries))
-    for e in reversed(entries):  # feedgen puts each new entry first
-        entry = feed.add_entry()
-        entry.id(e["id"])
-        entry.guid(e["id"], permalink=True)
-        entry.title(e["title"])
-        entry.link(href=e["url"])
-        entry.description(e["summary"])
-        entry.published(e["published"])
-        entry.updated(e["published"])
-        entry.category(term=e["rating"])
-    return feed
-
-
-def _reviews_entries(request: Request, store: Store) -> tuple[list[dict], str]:
-    base = str(request.base_url).rstrip("/")
-    return [_feed_entry(r, base) for r in desk.published_reviews(store, limit=FEED_SIZE)], base
-
-
-@router.get("/feeds/reviews.atom", tags=["feeds"], response_class=Response)
-def reviews_atom(request: Request, store: Annotated[Store, Depends(get_store)]):
-    """Published reviews, Atom 1.0."""
-    entries, base = _reviews_entries(request, store)
-    body = _feedgen(entries, base, base + "/feeds/reviews.atom").atom_str(pretty=True)
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
-
-
-@router.get("/feeds/reviews.rss", tags=["feeds"], response_class=Response)
-def reviews_rss(request: Request, store: Annotated[Store, Depends(get_store)]):
-    """Published reviews, RSS 2.0."""
-    entries, base = _reviews_entries(request, store)
-    body = _feedgen(entries, base, base + "/feeds/reviews.rss").rss_str(pretty=True)
-    return Response(body, media_type="application/rss+xml; charset=utf-8")
-
-
-@router.get("/feeds/reviews.json", tags=["feeds"])
-def reviews_json_feed(request: Request, store: Annotated[Store, Depends(get_store)]):
-    """Published reviews, JSON Feed 1.1."""
-    entries, base = _reviews_entries(request, store)
-    feed = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": "claimdesk: published reviews",
-        "home_page_url": base + "/",
-        "feed_url": base + "/feeds/reviews.json",
-        "description": "Claims the desk has reviewed and published, latest first.",
-        "language": "en",
-        "items": [
-            {"id": e["id"], "url": e["url"], "title": e["title"], "content_text": e["summary"],
-             "date_published": e["published"], "tags": [e["rating"]]}
-            for e in entries
-        ],
-    }
-    return JSONResponse(feed, media_type="application/feed+json")
+@router.get("/feeds/reviews.{kind}", tags=["feeds"], summary="Published reviews as a feed (atom, rss or json)")
+def reviews_feed(request: Request, store: Annotated[Store, Depends(get_store)], kind: str) -> Response:
+    """Published reviews, latest publication first: Atom 1.0, RSS 2.0 or JSON Feed 1.1."""
+    base = feeds.base_url(request)
+    feed = feeds.Feed(
+        title="claimdesk: published reviews", home=base + "/", self_url=f"{base}/feeds/reviews.{kind}",
+        description="Claims the desk has reviewed and published, latest first.",
+        entries=review_entries(desk.published_reviews(store, limit=FEED_SIZE), base),
+    )
+    return feeds.respond(feed, kind)
 
 
 # -- JSON API ----------------------------------------------------------------------------------
@@ -441,7 +398,7 @@ def api_review(article_id: str, seq: int, request: Request, store: Annotated[Sto
     data = {
         "claim": history.claim,
         "published": review_json(published.review, public=current_user(request) is None) if published else None,
-        "claim_review": claim_review(published, base_url=str(request.base_url), organisation=_organisation(request))
+        "claim_review": claim_review(published, base_url=feeds.base_url(request), organisation=_organisation(request))
         if published else None,
     }
     if current_user(request) is not None:
