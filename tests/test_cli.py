@@ -212,7 +212,7 @@ def test_hostile_text_is_shown_inert(tmp_path):
 
 def test_demo_ingests_the_examples_and_shows_what_was_removed(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = invoke("demo", db=tmp_path / "demo.db")
+    result = invoke("demo", "--no-serve", db=tmp_path / "demo.db")
     assert result.exit_code == 0
     assert "Port authority denies dredging contract was rigged" in result.output
     assert "duplicate-title" in result.output and "site-chrome" in result.output

@@ -256,9 +256,30 @@ def _sample_folders() -> list[str]:
     return folders
 
 
+HostOption = Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")]
+PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+
+
+def _serve(store: Store, host: str, port: int) -> None:
+    import uvicorn
+
+    from .web import create_app
+
+    out.print(f"[bold]The claimdesk desk is on [cyan]http://{host}:{port}[/][/] (Ctrl-C stops it)", highlight=False)
+    uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+
+
 @app.command()
-def demo(db: DbOption = None) -> None:
-    """Ingest the samples and show each article: clean title, body, and what was removed and why."""
+def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Serve the web desk over the store: news line, articles, claims, speakers, reviews, feeds, API."""
+    with _read_store(db) as store:
+        _serve(store, host, port)
+
+
+@app.command()
+def demo(db: DbOption = None, no_serve: Annotated[bool, typer.Option("--no-serve", help="Stop after ingesting; do not start the web desk.")] = False,
+         host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Ingest the samples, show each article (clean title, body, what was removed and why), then serve the web desk."""
     folders = _sample_folders()
     out.print(f"[bold]claimdesk demo[/]: ingesting {', '.join(folders)}")
     with _open_store(db) as store:
@@ -266,7 +287,9 @@ def demo(db: DbOption = None) -> None:
         for article_id in dict.fromkeys(summary.ids):
             out.print(views.stored_view(store.get(article_id)))
         out.print(views.stats_table(store.stats()))
-    out.print("Try: [cyan]claimdesk search peacekeepers[/], [cyan]claimdesk show ID[/], [cyan]claimdesk analyze --json FILE[/]")
+        out.print("Try: [cyan]claimdesk search peacekeepers[/], [cyan]claimdesk show ID[/], [cyan]claimdesk analyze --json FILE[/]")
+        if not no_serve:
+            _serve(store, host, port)
     raise typer.Exit(1 if summary.errors else 0)
 
 

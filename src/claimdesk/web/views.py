@@ -199,12 +199,12 @@ class ClaimPage:
 
     def json(self) -> dict:
         article = self.stored.article
-        contract = analysis_json(self.stored.analysis)
+        claim = analysis_json(self.stored.analysis)["claims"][self.seq]
         return {
             "article": {"id": article.raw.id, "title": self.title, "outlet": article.raw.outlet,
                         "url": article.raw.url, "published": article.raw.published},
             "seq": self.seq,
-            "claim": contract["claims"][self.seq],
+            "claim": {**claim, "seq": self.seq},
             "elsewhere": [ref.__dict__ for ref in self.elsewhere],
         }
 
