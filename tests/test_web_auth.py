@@ -533,3 +533,18 @@ def test_the_news_line_shows_review_states(app, store):
     assert "1 draft" in reviewer.get("/").text
     publish_both(app, store)
     assert client(app).get("/").text.count("1 published review") == 2
+
+
+def test_user_password_and_role_from_the_command_line(app, store, tmp_path):
+    db = store.url
+    runner = CliRunner()
+    rev = sign_in(app, "rev")
+    new = "another long passphrase"
+    result = runner.invoke(cli, ["user", "password", "rev", "--password-stdin", "--db", db], input=new + "\n")
+    assert result.exit_code == 0, result.output
+    assert rev.get("/api/me").json()["user"] is None  # the old session ended with the old password
+    sign_in(app, "rev", password=new)
+    assert runner.invoke(cli, ["user", "password", "nobody", "--password-stdin", "--db", db], input=new + "\n").exit_code == 1
+    assert runner.invoke(cli, ["user", "role", "rev", "editor", "--db", db]).exit_code == 0
+    assert runner.invoke(cli, ["user", "role", "rev", "root", "--db", db]).exit_code == 2
+    assert {u.name: u.role for u in desk.list_users(store)}["rev"] == "editor"

@@ -228,6 +228,56 @@ def user_add(
     out.print(f"added {user.name} ({user.role})")
 
 
+@user_app.command("password")
+def user_password(
+    name: Annotated[str, typer.Argument(help="The account whose password to set.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin instead of a prompt.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Set an account's password (a forgotten admin password is reset here); its sessions end."""
+    from . import accounts
+    from .store import reviews as desk
+
+    try:
+        password = sys.stdin.readline().rstrip("\r\n") if password_stdin else typer.prompt(
+            "New password", hide_input=True, confirmation_prompt=True)
+        password_hash = accounts.hash_password(password)
+    except ValueError as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(2) from None
+    with _read_store(db) as store:
+        try:
+            desk.set_password_hash(store, name, password_hash)
+        except desk.UnknownUser as error:
+            err.print(f"[red]error:[/] {error}")
+            raise typer.Exit(1) from None
+    out.print(f"password of {name} changed; their sessions ended", markup=False, highlight=False)
+
+
+@user_app.command("role")
+def user_role(
+    name: Annotated[str, typer.Argument(help="The account.")],
+    role: Annotated[str, typer.Argument(help="reader, reviewer, editor or admin.")],
+    db: DbOption = None,
+) -> None:
+    """Give an account another role; its sessions end, so the new role applies at once."""
+    from . import accounts
+    from .store import reviews as desk
+
+    try:
+        role = accounts.check_role(role)
+    except ValueError as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(2) from None
+    with _read_store(db) as store:
+        try:
+            user = desk.set_role(store, name, role)
+        except desk.UnknownUser as error:
+            err.print(f"[red]error:[/] {error}")
+            raise typer.Exit(1) from None
+    out.print(f"{user.name} is now {user.role}", markup=False, highlight=False)
+
+
 @user_app.command("list")
 def user_list(db: DbOption = None) -> None:
     """Every account and its role."""
