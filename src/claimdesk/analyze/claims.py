@@ -13,20 +13,21 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from ..model import Claim, Entity, Span
+from .entities import find_entities
 from .hedge import grade
-from .medium import find_medium
+from .medium import find_medium, named_outlets
 from .people import PRONOUNS, People, find_people, resolve_pronoun
 
 CharSpan = tuple[int, int]
 
 
 def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[Entity]]:
-    """Claims in text order, and the people and media they name as entities."""
+    """Claims in text order, and every entity mention of the article (``entities.find_entities``)."""
     attributions = sorted(attributions, key=lambda a: a.cue[0])
     text = doc.text  # spaCy rebuilds this string from the tokens on every access
     media = {a.cue: find_medium(doc, a.cue[0]) for a in attributions}
     media_ranges = [(m.start_char, m.end_char) for m in media.values() if m is not None]
-    people = find_people(doc, media_ranges)
+    people = find_people(doc, media_ranges + named_outlets(doc))  # an outlet is nobody, whatever its label
     claims: list[Claim] = []
     last_medium: dict[str, Span] = {}
     for a in attributions:
@@ -46,7 +47,7 @@ def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[En
             medium=medium,
             negated=negated,
         ))
-    return claims, _entities(people, media_ranges, text)
+    return claims, find_entities(doc, claims, people)
 
 
 def _within_paragraph(text: str, content: CharSpan, cue: CharSpan) -> CharSpan:
@@ -101,13 +102,3 @@ def _speaker(doc: Doc, source: CharSpan, people: People) -> str:
         return person.name if person else span.text
     person = people.named_in(span)
     return person.name if person else span.text.strip()
-
-
-def _entities(people: People, media: list[CharSpan], text: str) -> list[Entity]:
-    found = [
-        Entity(Span(start, end), "PERSON", person.name, person.role)
-        for person in people.persons
-        for start, end in person.mentions
-    ]
-    found += [Entity(Span(start, end), "MEDIA", text[start:end], None) for start, end in sorted(set(media))]
-    return sorted(found, key=lambda e: (e.span.start, e.span.end))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from .tokens import indices
+
 # "in a statement", "in a post on X": what the claim was written or spoken in.
 _VEHICLES = {
     "statement", "post", "tweet", "letter", "op-ed", "oped", "column", "blog", "release", "communique", "communiqué",
@@ -94,3 +96,108 @@ def _noun_with_compounds(token: Token) -> Span:
     while start > token.sent.start and token.doc[start - 1].dep_ == "compound" and token.doc[start - 1].head == token:
         start -= 1
     return token.doc[start : token.i + 1]
+
+
+# Words that make a name an outlet's: "Radio Azadlig", "The Moscow Times", "Turan news agency".
+_OUTLET_WORDS = {
+    "radio", "tv", "television", "news", "newspaper", "press", "times", "post", "agency", "journal", "gazette",
+    "tribune", "herald", "daily", "weekly", "channel", "broadcasting", "broadcaster", "magazine", "wire", "media",
+    "chronicle", "telegraph", "observer", "guardian", "courier", "bulletin", "monitor", "novosti", "izvestia",
+}
+# "the Turan news agency", "Kommersant newspaper", "Turan, an independent news agency".
+_OUTLET_NOUNS = {"agency", "newspaper", "daily", "weekly", "channel", "broadcaster", "outlet", "website", "magazine",
+                 "tabloid", "radio", "television", "network", "portal", "station", "paper"}
+# Wire services and broadcasters that articles name bare ("Reuters reported").
+_KNOWN_OUTLETS = {
+    "reuters", "ap", "associated press", "the associated press", "afp", "agence france-presse", "agence france presse",
+    "bbc", "cnn", "al jazeera", "tass", "itar-tass", "interfax", "ria novosti", "xinhua", "bloomberg", "npr", "dpa",
+    "ansa", "efe", "kyodo", "yonhap", "anadolu", "sputnik", "rt", "euronews", "voa", "voice of america", "rfe/rl",
+    "radio free europe", "radio liberty", "bbc news", "fox news", "msnbc", "cbs", "nbc", "abc news",
+}
+_REPORT_VERBS = {"report", "broadcast", "publish", "quote", "cite", "air"}
+_CONTEXT_LEMMAS = _REPORT_VERBS | {"interview", "speak", "talk", "tell"}
+
+
+def named_outlets(doc: Doc, media: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Character spans of every news outlet the article names, by context, wherever it stands.
+
+    ``media`` are the media already found for claims (``find_medium``): those that are
+    names ("Turan", not "a statement") count. Context: "in an interview with Turan",
+    "told Reuters", "Radio Azadlig reported", "according to the Turan news agency",
+    "Turan, an independent news agency"; and the wire services everyone names bare.
+    A name a person bears elsewhere in the article ("told Petrov" after "Ivan Petrov")
+    is a person, not an outlet.
+    """
+    surnames = _person_surnames(doc)
+    found: set[tuple[int, int]] = set()
+    for start, end in media:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and any(t.pos_ == "PROPN" for t in span):
+            found.add((span.start_char, span.end_char))
+    candidates = set(indices(doc, "POS", ["PROPN"]))
+    candidates.update(indices(doc, "LEMMA", _CONTEXT_LEMMAS))
+    candidates.update(indices(doc, "LOWER", ["according"]))
+    for i in sorted(candidates):
+        token = doc[i]
+        name = _outlet_in_context(token, surnames)
+        if name is not None:
+            found.add((name.start_char, name.end_char))
+    return sorted(found)
+
+
+def _outlet_in_context(token: Token, surnames: set[str]) -> Span | None:
+    if token.pos_ == "PROPN" and not (token.dep_ in ("compound", "flat") and token.head.pos_ == "PROPN"):
+        name = _name_span(token)  # the head of a proper name: "Azadlig" of "Radio Azadlig"
+        if _is_known_outlet(name) or _named_as_outlet(token):
+            return name
+    if token.lemma_.lower() in ("interview", "speak", "talk", "tell"):
+        name = _interview_with(token) or _told(token)
+        if name is not None and _could_be_outlet(name, surnames):
+            return name
+    if token.pos_ == "VERB" and token.lemma_.lower() in _REPORT_VERBS:
+        subject = next((c for c in token.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
+        if subject is not None:
+            name = _name_span(subject)
+            if _has_outlet_word(name) or (len(name) == 1 and name.root.ent_type_ == "PERSON" and name.text.lower() not in surnames):
+                return name  # a person who reports is introduced by full name; a bare name that reports is an outlet
+    if token.lower_ == "according" and token.i + 2 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+        obj = next((c for c in token.doc[token.i + 1].children if c.dep_ == "pobj" and c.pos_ == "PROPN"), None)
+        if obj is not None and _has_outlet_word(_name_span(obj)):
+            return _name_span(obj)
+    return None
+
+
+def _named_as_outlet(token: Token) -> bool:
+    """"the Turan news agency", "Kommersant newspaper", "Turan, an independent news agency", "the daily Kommersant"."""
+    head = token.head
+    if token.dep_ in ("compound", "nmod") and head.pos_ == "NOUN" and head.lower_ in _OUTLET_NOUNS:
+        return True
+    if token.dep_ == "appos" and head.pos_ == "NOUN" and head.lower_ in _OUTLET_NOUNS:
+        return True
+    return any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.lower_ in _OUTLET_NOUNS for c in token.children)
+
+
+def _is_known_outlet(name: Span) -> bool:
+    return name.text.lower() in _KNOWN_OUTLETS
+
+
+def _has_outlet_word(name: Span) -> bool:
+    return _is_known_outlet(name) or (len(name) > 1 and any(t.lower_ in _OUTLET_WORDS for t in name))
+
+
+def _could_be_outlet(name: Span, surnames: set[str]) -> bool:
+    """An interviewer or a "told" object is an outlet unless the article names a person so."""
+    if _has_outlet_word(name):
+        return True
+    if any(t.ent_type_ == "PERSON" for t in name) and sum(t.is_alpha for t in name) > 1:
+        return False
+    return name[-1].lower_ not in surnames
+
+
+def _person_surnames(doc: Doc) -> set[str]:
+    """Last words of the names the recogniser gives in full (two or more words)."""
+    return {
+        [t for t in ent if t.is_alpha][-1].lower_
+        for ent in doc.ents
+        if ent.label_ == "PERSON" and sum(t.is_alpha for t in ent) > 1
+    }

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from .tokens import indices
+
 PRONOUNS = {"he", "she", "him", "her"}
 _TITLE_DEPS = {"compound", "amod", "nmod", "flat"}
 _NOT_A_NAME = {"said", "says", "mr", "mrs", "ms", "dr"}
@@ -60,15 +62,27 @@ def find_people(doc: Doc, media: list[tuple[int, int]]) -> People:
         words = [t for t in ent if t.is_alpha and t.lower_ not in _NOT_A_NAME and t.lower_ != "'s"]
         if len(words) < 2:
             continue
-        surname = words[-1].text
-        person = persons.setdefault(surname.lower(), Person(name=" ".join(w.text for w in words), surname=surname))
-        person.role = person.role or _role(words[0], words[-1])
-        full_names[words[-1].i] = (words[0].idx, words[-1].idx + len(surname))
-    for token in doc:
-        person = persons.get(token.lower_)
-        if person is not None and not _overlaps_token(token, media):
-            person.mentions.append(full_names.get(token.i, (token.idx, token.idx + len(token.text))))
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        surname = _surname(words)
+        name = " ".join(doc[words[0].i : words[-1].i + 1].text.split())  # "Wong Kwok-kin", "Jean-Pierre Raffarin"
+        person = persons.setdefault(surname.lower_, Person(name=name, surname=surname.text))
+        person.role = person.role or role_of(words[0], words[-1])
+        full_names[surname.i] = (start, end)
+    for i in indices(doc, "LOWER", persons):
+        token = doc[i]
+        if token.text[:1].isupper() and not _overlaps_token(token, media):  # "Station" may be a name, "station" not
+            person = persons[token.lower_]
+            person.mentions.append(full_names.get(i, (token.idx, token.idx + len(token.text))))
     return People(sorted(persons.values(), key=lambda p: p.mentions[0] if p.mentions else (0, 0)))
+
+
+def _surname(words: list[Token]) -> Token:
+    """The word a later mention uses alone: the last ("Elman Mammadov"), but the first when the
+    given name is a hyphenated romanisation written family name first ("Wong Kwok-kin")."""
+    last = words[-1]
+    if last.is_lower and last.i > 0 and last.doc[last.i - 1].text == "-":
+        return words[0]
+    return last
 
 
 def resolve_pronoun(doc: Doc, pronoun: Token, people: People) -> Person | None:
@@ -77,17 +91,24 @@ def resolve_pronoun(doc: Doc, pronoun: Token, people: People) -> Person | None:
     earlier = people.before(pronoun.idx)
     if not earlier:
         return None
-    sentence_starts = [sent.start_char for sent in doc.sents if sent.start_char <= pronoun.idx][::-1]
-    for start in sentence_starts[:3]:
+    sentence = pronoun.sent
+    sentence_starts = [sentence.start_char]
+    while len(sentence_starts) < 3 and sentence.start > 0:
+        sentence = doc[sentence.start - 1].sent
+        sentence_starts.append(sentence.start_char)
+    for start in sentence_starts:
         for mention_start, mention_end, person in reversed(earlier):
+            if mention_start < start:
+                break  # mentions come latest first: the rest are in earlier sentences
             mention = doc.char_span(mention_start, mention_end, alignment_mode="expand")
             if mention is not None and mention.sent.start_char == start and mention.root.dep_ in ("nsubj", "nsubjpass"):
                 return person
     return earlier[-1][2]
 
 
-def _role(first: Token, last: Token) -> str | None:
-    return _title_before(first, last) or _apposition_after(last)
+def role_of(first: Token, last: Token) -> str | None:
+    """The role the text gives the name from ``first`` to ``last``: a title before it, else an apposition after it."""
+    return _title_before(first, last) or apposition_after(last)
 
 
 def _title_before(first: Token, head: Token) -> str | None:
@@ -105,8 +126,9 @@ def _title_before(first: Token, head: Token) -> str | None:
     return words.text
 
 
-def _apposition_after(head: Token) -> str | None:
-    """"Elman Mammadov, a member of ..., expressed": the name's phrase up to where the clause resumes."""
+def apposition_after(head: Token) -> str | None:
+    """"Elman Mammadov, a member of ..., expressed": the name's phrase up to where the clause resumes
+    (also "Turan, an independent news agency," for an outlet)."""
     if not any(child.dep_ == "appos" for child in head.children):
         return None
     doc = head.doc
