@@ -404,3 +404,29 @@ def test_htmx_is_served_when_the_setup_installed_it(client):
         pytest.skip("htmx not installed (scripts/setup.sh installs it with npm)")
     response = client.get("/static/vendor/htmx.min.js")
     assert response.status_code == 200 and "htmx" in response.text[:2000]
+
+
+def test_the_verdict_filter_keeps_articles_whose_published_review_has_that_rating(client, store):
+    from claimdesk.store import reviews as desk
+
+    desk.add_user(store, "verdict-editor", "not-a-real-hash", "editor")
+    harbour = article_id(client, HARBOUR_TITLE)
+    key = desk.claim_key(harbour, 3)
+    desk.add_review(store, key, rating="Misleading", rationale="The offers were disqualified by the rules.",
+                    reviewer="verdict-editor")
+    assert all_items(client, verdict="Misleading") == []  # a draft is no verdict yet
+    desk.publish(store, key, editor="verdict-editor")
+    assert [i["title"] for i in all_items(client, verdict="Misleading")] == [HARBOUR_TITLE]
+    assert all_items(client, verdict="False") == []
+    page = client.get("/", params={"verdict": "Misleading"}).text
+    assert news_titles(page) == [HARBOUR_TITLE] and '<option value="Misleading" selected>' in page
+    desk.unpublish(store, key, editor="verdict-editor")
+    assert all_items(client, verdict="Misleading") == []
+
+
+def test_the_entity_page_lists_the_articles_that_mention_it(client):
+    page = client.get(f"/entities/{quote('Marta Olsen')}").text
+    mentions = re.search(r'<section class="mentions">(.*?)</section>', page, re.S).group(1)
+    assert "Velmora Herald" in mentions and "Lakeside Courier" in mentions
+    api = client.get(f"/api/entities/{quote('Marta Olsen')}").json()
+    assert [a["outlet"] for a in api["articles"]] == ["Lakeside Courier", "Velmora Herald"]  # newest first

@@ -19,6 +19,8 @@ from claimdesk.store.schema import (
     documents,
     entities as entity_table,
     headline_checks,
+    review_publications,
+    review_revisions,
 )
 from claimdesk.store.store import Store, _latest_version, _like_escape
 
@@ -46,6 +48,7 @@ class NewsFilters:
     since: str | None = None  # ISO date, inclusive
     until: str | None = None  # ISO date, inclusive
     hedge: str | None = None
+    verdict: str | None = None  # articles with a claim whose published review has this rating
 
     def active(self) -> bool:
         return any(getattr(self, name) for name in self.__dataclass_fields__)
@@ -163,7 +166,22 @@ def _filter_conditions(filters: NewsFilters) -> list:
         conditions.append(exists().where(c.doc_pk == d.pk, c.hedge == filters.hedge))
     if filters.entity and _normal_name(filters.entity):
         conditions.append(exists().where(e.doc_pk == d.pk, e.canonical == _normal_name(filters.entity)))
+    if filters.verdict:
+        conditions.append(d.pk.in_(_published_with(filters.verdict)))
     return conditions
+
+
+def _published_with(rating: str):
+    """doc_pk of the articles with a claim whose review, as published now, has this rating
+    (the claim's latest publication event publishes a revision with it)."""
+    p, r = review_publications.c, review_revisions.c
+    later = review_publications.alias("later")
+    return (
+        select(p.doc_pk)
+        .join(review_revisions, r.pk == p.revision_pk)
+        .where(p.action == "published", r.rating == rating,
+               ~exists().where(later.c.doc_pk == p.doc_pk, later.c.seq == p.seq, later.c.pk > p.pk))
+    )
 
 
 def _news_columns():
@@ -267,6 +285,21 @@ def articles(store: Store, ids: list[str]) -> list[NewsItem]:
     with store._reading() as connection:
         rows = {r.id: r for r in connection.execute(select(*_news_columns()).where(documents.c.id.in_(ids)))}
     return [_news_item(rows[i]) for i in ids if i in rows]
+
+
+def mentioning(store: Store, name: str, *, page: int = 1, page_size: int = PAGE_SIZE) -> list[NewsItem]:
+    """Articles that mention the entity ``name`` (its canonical name), newest first."""
+    page, page_size = _paging(page, page_size)
+    e = entity_table.c
+    statement = (
+        select(*_news_columns())
+        .where(documents.c.pk.in_(select(e.doc_pk).where(e.canonical == _normal_name(name))), _latest_version())
+        .order_by(*_newest_first())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    with store._reading() as connection:
+        return [_news_item(r) for r in connection.execute(statement)]
 
 
 def outlets(store: Store, limit: int = 200) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from claimdesk.store import Store
-from claimdesk.store.queries import NewsPage, PersonClaims
+from claimdesk.store.queries import NewsItem, NewsPage, PersonClaims
 from claimdesk.web import views
 from claimdesk.web.deps import get_store
 
@@ -29,6 +29,7 @@ class Speaker:
 @dataclass
 class PersonResult:
     claims: PersonClaims
+    articles: list[NewsItem]  # articles that mention them
     page: int
     has_next: bool
 
@@ -63,10 +64,10 @@ def speakers(store: StoreDep, q: Annotated[str | None, Query(max_length=200)] = 
 @router.get("/speakers/{name:path}", summary="Claims by and about a speaker, with timeline, roles and hedges")
 def speaker(store: StoreDep, name: str, page: Page = 1) -> PersonResult:
     found = views.person_page(store, name, page=page)
-    return PersonResult(found.claims, found.page, found.has_next)
+    return PersonResult(found.claims, found.articles, found.page, found.has_next)
 
 
 @router.get("/entities/{name:path}", summary="An entity across outlets: claims by and about it, roles, outlets")
 def entity(store: StoreDep, name: str, page: Page = 1) -> PersonResult:
     found = views.person_page(store, name, page=page)
-    return PersonResult(found.claims, found.page, found.has_next)
+    return PersonResult(found.claims, found.articles, found.page, found.has_next)

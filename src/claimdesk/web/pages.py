@@ -31,7 +31,7 @@ def news_line(request: Request, store: StoreDep, filters: Annotated[views.LineQu
     """The home page: the latest articles, newest first, or search results when ``q`` is given."""
     line = views.line(store, filters)
     return render(request, "news.html", line=line, form=filters, params=_params(request),
-                  outlets=views.outlet_choices(store), hedges=views.HEDGES)
+                  outlets=views.outlet_choices(store), hedges=views.HEDGES, ratings=views.RATINGS)
 
 
 @router.get("/articles/{article_id}", name="article")

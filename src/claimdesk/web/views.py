@@ -15,7 +15,7 @@ from fastapi import HTTPException
 from markupsafe import Markup
 from pydantic import BaseModel, Field, field_validator
 
-from claimdesk.model import Claim, StoredArticle
+from claimdesk.model import RATINGS, Claim, StoredArticle
 from claimdesk.publish.contract import analysis_json
 from claimdesk.store import AmbiguousId, Store, queries
 from claimdesk.store.queries import HEDGES, ClaimRef, NewsFilters, NewsItem, NewsPage, PersonClaims
@@ -23,7 +23,7 @@ from claimdesk.web import marks
 from claimdesk.web.highlight import highlight
 from claimdesk.web.timeline import Chart, chart
 
-__all__ = ["HEDGES", "LineQuery", "line", "article_page", "person_page", "claim_page"]
+__all__ = ["HEDGES", "RATINGS", "LineQuery", "line", "article_page", "person_page", "claim_page"]
 
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -38,9 +38,10 @@ class LineQuery(BaseModel):
     since: str | None = Field(None, pattern=_DATE, description="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
     until: str | None = Field(None, pattern=_DATE, description="Published on or before.")
     hedge: str | None = Field(None, description="Articles with a claim of this hedge: " + ", ".join(HEDGES))
+    verdict: str | None = Field(None, description="Articles with a claim whose published review rates it: " + ", ".join(RATINGS))
     page: int = Field(1, ge=1, le=10_000)
 
-    @field_validator("q", "outlet", "speaker", "entity", "since", "until", "hedge", mode="before")
+    @field_validator("q", "outlet", "speaker", "entity", "since", "until", "hedge", "verdict", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -49,8 +50,9 @@ class LineQuery(BaseModel):
 
     def filters(self) -> NewsFilters:
         hedge = self.hedge if self.hedge in HEDGES else None
+        verdict = self.verdict if self.verdict in RATINGS else None
         return NewsFilters(outlet=self.outlet, speaker=self.speaker, entity=self.entity, since=self.since,
-                           until=self.until, hedge=hedge)
+                           until=self.until, hedge=hedge, verdict=verdict)
 
 
 def line(store: Store, query: LineQuery) -> NewsPage:
@@ -168,6 +170,7 @@ def article_page(store: Store, article_id: str) -> ArticlePage:
 @dataclass
 class PersonPage:
     claims: PersonClaims
+    articles: list[NewsItem]  # articles that mention them, newest first
     chart: Chart | None
     page: int
     has_next: bool
@@ -175,9 +178,10 @@ class PersonPage:
 
 def person_page(store: Store, name: str, *, page: int = 1) -> PersonPage:
     found = queries.person_claims(store, name, page=page)
+    articles = queries.mentioning(store, name, page=page)
     shown = page * queries.PAGE_SIZE
-    return PersonPage(claims=found, chart=chart(found.timeline), page=page,
-                      has_next=found.by_total > shown or found.about_total > shown)
+    return PersonPage(claims=found, articles=articles, chart=chart(found.timeline), page=page,
+                      has_next=found.by_total > shown or found.about_total > shown or len(articles) == queries.PAGE_SIZE)
 
 
 def speaker_list(store: Store, q: str | None) -> list[tuple[str, int]]:
