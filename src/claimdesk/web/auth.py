@@ -13,6 +13,8 @@
   name, or from a client address, further attempts are refused with 429 without
   checking the password. The client address is the socket peer: behind a proxy, run
   uvicorn with ``--proxy-headers --forwarded-allow-ips`` so that it is the client's.
+  Count and check are not one transaction: a burst of parallel guesses can pass a
+  few over the limit, never a sustained stream.
 - ``require_role(role)``: the dependency of every write. It checks the session, the
   role (on the server: a page hiding a button is not a check), and the CSRF token.
 """
