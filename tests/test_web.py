@@ -430,3 +430,44 @@ def test_the_entity_page_lists_the_articles_that_mention_it(client):
     assert "Velmora Herald" in mentions and "Lakeside Courier" in mentions
     api = client.get(f"/api/entities/{quote('Marta Olsen')}").json()
     assert [a["outlet"] for a in api["articles"]] == ["Lakeside Courier", "Velmora Herald"]  # newest first
+
+
+def test_claimdesk_serve_serves_the_desk_over_http(store, client):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = store.url.split("///", 1)[1]
+    server = subprocess.Popen([sys.executable, "-m", "claimdesk.cli", "serve", "--db", db, "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("claimdesk serve did not answer")
+        assert response.status_code == 200
+        assert news_titles(response.text) == news_titles(client.get("/").text) != []
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}" in out  # it says where the desk is
+
+
+def test_claimdesk_serve_refuses_a_missing_store(tmp_path):
+    from typer.testing import CliRunner
+
+    from claimdesk.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "no store" in result.output
