@@ -65,15 +65,16 @@ _KNOWN_NAMES = {
     "eu": "European Union", "european union": "European Union",
     "russian federation": "Russia", "russia": "Russia",
     "ussr": "Soviet Union", "soviet union": "Soviet Union",
-    "prc": "China", "people s republic of china": "China",
-    "dprk": "North Korea", "democratic people s republic of korea": "North Korea",
+    "prc": "China", "people republic of china": "China",
+    "dprk": "North Korea", "democratic people republic of korea": "North Korea",
     "republic of korea": "South Korea", "rok": "South Korea",
     "republic of azerbaijan": "Azerbaijan", "republic of armenia": "Armenia", "republic of turkey": "Turkey",
     "turkiye": "Turkey", "uae": "United Arab Emirates", "united arab emirates": "United Arab Emirates",
 }
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "madam"}
 _ACRONYM_STOPWORDS = {"of", "the", "and", "for", "on", "in", "de", "la", "du", "des", "&"}
-# Letters without a Unicode decomposition, so that "Məmmədov" and "Mammadov"-style spellings fold alike.
-_FOLD_LETTERS = str.maketrans({"ə": "e", "Ə": "e", "ı": "i", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "ss",
+# Letters without a Unicode decomposition, folded as English spellings do ("Məmmədov" is "Mammadov").
+_FOLD_LETTERS = str.maketrans({"ə": "a", "Ə": "a", "ı": "i", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "ss",
                                "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "œ": "oe", "Œ": "oe"})
 _LABEL_CLASS = {"PERSON": "person", "ORG": "org", "MEDIA": "org", "GPE": "place", "LOC": "place", "FAC": "place",
                 "NORP": "group"}
@@ -156,7 +157,8 @@ def aliases(entities: Iterable[Entity], text: str) -> dict[str, list[str]]:
 def _fold(name: str) -> str:
     name = unicodedata.normalize("NFKD", name.translate(_FOLD_LETTERS))
     name = "".join(ch for ch in name if not unicodedata.combining(ch)).casefold()
-    name = re.sub(r"[.'’`]", "", name)  # "U.N." -> "un", "People's" -> "peoples"
+    name = re.sub(r"['’]s\b", "", name)  # "New People's Party" and "New People Party"
+    name = re.sub(r"[.'’`]", "", name)  # "U.N." -> "un"
     words = re.sub(r"[\W_]+", " ", name).split()
     if words and words[0] == "the":
         words = words[1:]
@@ -171,7 +173,9 @@ def _outlet_mentions(doc: Doc, outlets: list[tuple[int, int]]) -> list[_Mention]
     for start, end in outlets:
         start, name = _without_article(doc, start, end)
         names.setdefault(_fold(name), name)
-        mentions.append(_Mention(start, end, "MEDIA", name, sure=True))
+        span = doc.char_span(start, end, alignment_mode="expand")
+        role = _descriptive(apposition_after(span.root)) if span is not None else None  # "Turan, an independent news agency,"
+        mentions.append(_Mention(start, end, "MEDIA", name, role=role, sure=True))
     for name in list(names.values()):
         words = name.split()
         if len(words) > 1:
@@ -244,7 +248,8 @@ def _person_mentions(doc: Doc, people: People, ents: list[SpacySpan]) -> list[_M
 def _from_recogniser(ent: SpacySpan) -> _Mention | None:
     """A recogniser entity as a mention, trimmed to the name, or None when context says it is none."""
     tokens = list(ent)
-    while tokens and (tokens[0].lower_ == "the" or tokens[0].is_punct or tokens[0].is_space):
+    while tokens and (tokens[0].lower_ == "the" or tokens[0].is_punct or tokens[0].is_space
+                      or (ent.label_ == "PERSON" and tokens[0].lower_.rstrip(".") in _HONORIFICS and len(tokens) > 1)):
         tokens.pop(0)
     while tokens and (tokens[-1].lower_ in ("'s", "’s", "'") or tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
@@ -265,8 +270,14 @@ def _from_recogniser(ent: SpacySpan) -> _Mention | None:
     if label == "PERSON":  # one word the article never gives in full ("President Trump")
         role = role_of(tokens[0], tokens[-1])
     elif label in ("ORG", "GPE", "LOC", "FAC"):
-        role = apposition_after(tokens[-1]) if tokens[-1] == root else None
+        role = _descriptive(apposition_after(tokens[-1])) if tokens[-1] == root else None
     return _Mention(start, end, label, name, role=role)
+
+
+def _descriptive(role: str | None) -> str | None:
+    """An apposition that says what something is ("an independent news agency"), not
+    another name for it ("(CWA)")."""
+    return role if role and any(word.islower() for word in role.split()) else None
 
 
 def _settle(found: list[_Mention]) -> None:
@@ -290,6 +301,7 @@ def _settle(found: list[_Mention]) -> None:
             m.canonical = long_forms.get(folded.replace(" ", "").upper(), m.name)
         else:
             m.canonical = m.name
+    _shorter_names(free)
     groups: dict[str, list[_Mention]] = {}
     for m in free:
         groups.setdefault(_fold(m.canonical), []).append(m)
@@ -297,12 +309,41 @@ def _settle(found: list[_Mention]) -> None:
         sure = [m for m in group if m.sure]
         if sure:
             label = "MEDIA" if any(m.label == "MEDIA" for m in sure) else sure[0].label
-        else:
-            label = Counter(m.label for m in group).most_common(1)[0][0]
+        else:  # the majority; on a tie, what the mention that is the canonical name is ("Russia" over "Russian Federation")
+            votes = Counter(m.label for m in group)
+            votes.update(m.label for m in group if m.name == m.canonical)
+            label = votes.most_common(1)[0][0]
         role = next((m.role for m in group if m.role), None)
         canonical = (sure or group)[0].canonical
         for m in group:
             m.label, m.role, m.canonical = label, role, canonical
+
+
+def _shorter_names(free: list[_Mention]) -> None:
+    """"the Church" after "the Church of Scientology", "the Home Office" after "the United
+    Kingdom Home Office": an organisation's shorter name keeps its head word ("Church",
+    "Office") and points to the one longer name that holds it. ("Scientology" does not:
+    it lacks the head; "Canada" in "Environment Canada" is a place, not a short name.)"""
+    longer: dict[str, str] = {}  # folded long name -> canonical
+    for m in free:
+        if m.label in ("ORG", "MEDIA") and len(m.canonical.split()) > 1:
+            longer.setdefault(_fold(m.canonical), m.canonical)
+    if not longer:
+        return
+    for m in free:
+        if m.label not in ("ORG", "MEDIA"):
+            continue
+        short = _fold(m.canonical)
+        holders = {canonical for folded, canonical in longer.items()
+                   if folded != short and f" {short} " in f" {folded} " and _head_word(folded) in short.split()}
+        if len(holders) == 1:
+            m.canonical = holders.pop()
+
+
+def _head_word(folded: str) -> str:
+    """"church of scientology" -> "church"; "united kingdom home office" -> "office"."""
+    words = folded.split()
+    return words[words.index("of") - 1] if "of" in words[1:] else words[-1]
 
 
 def _is_acronym(name: str) -> bool:

@@ -5,7 +5,11 @@ them, and the roles the text gives them.
 Minister Sergei Shoigu" gives the role "Russian Defense Minister"; "Azer Gasimli, head
 of the Institute of Political Management," gives "head of the Institute of Political
 Management". Entity labels are not trusted alone (the recogniser tags one "Mammadov"
-as a nationality): a token equal to a known surname is that person.
+as a nationality): a token equal to a known surname is that person, and so is the
+first name of one person alone ("Daniel" after "Daniel Montalvo"); a name the recogniser
+calls a place or an organisation is a person's when its last word is a person alone
+elsewhere ("Romelu Lukaku" beside "Lukaku"). A pronoun only resolves to someone of its
+gender where the text gives one ("Mr", "Ms", "spokeswoman", "Mammadov said he ...").
 """
 
 from __future__ import annotations
@@ -19,6 +23,19 @@ from .tokens import indices
 PRONOUNS = {"he", "she", "him", "her"}
 _TITLE_DEPS = {"compound", "amod", "nmod", "flat"}
 _NOT_A_NAME = {"said", "says", "mr", "mrs", "ms", "dr"}
+# What the text says of someone's gender: the pronoun itself, an honorific, a role noun.
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
+                  "she": "f", "her": "f", "hers": "f", "herself": "f"}
+_HONORIFIC_GENDER = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f",
+                     "miss": "f", "madam": "f", "lady": "f", "dame": "f"}
+_ROLE_GENDER = {
+    **dict.fromkeys(("man", "husband", "father", "son", "brother", "boy", "spokesman", "chairman", "congressman",
+                     "businessman", "king", "prince", "grandfather", "uncle", "nephew", "boyfriend", "widower"), "m"),
+    **dict.fromkeys(("woman", "wife", "mother", "daughter", "sister", "girl", "spokeswoman", "chairwoman",
+                     "congresswoman", "businesswoman", "queen", "princess", "grandmother", "aunt", "niece",
+                     "girlfriend", "widow", "actress", "mrs", "ms"), "f"),
+}
+_NAME_LABELS = {"ORG", "GPE", "LOC", "FAC", "NORP"}
 
 
 @dataclass
@@ -27,6 +44,8 @@ class Person:
     surname: str
     role: str | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)  # character spans, in order
+    gender: str | None = None  # "m" or "f" where the text says so, else None (either pronoun may be theirs)
+    first_name: str = ""
 
 
 @dataclass
@@ -34,8 +53,13 @@ class People:
     persons: list[Person]
 
     def by_surname(self, word: str) -> Person | None:
+        """The person a word names: their surname, else the first name of one person alone."""
         word = word.lower()
-        return next((p for p in self.persons if p.surname.lower() == word), None)
+        found = next((p for p in self.persons if p.surname.lower() == word), None)
+        if found is None:
+            by_first = [p for p in self.persons if p.first_name.lower() == word]
+            found = by_first[0] if len(by_first) == 1 else None
+        return found
 
     def named_in(self, span: Span) -> Person | None:
         """The person a span names by full name or surname."""
@@ -53,11 +77,15 @@ class People:
 
 
 def find_people(doc: Doc, media: list[tuple[int, int]]) -> People:
-    """Persons named in full (two or more words) and every later mention of their surname."""
+    """Persons named in full (two or more words) and every later mention of their surname
+    (or, when it names one of them alone, their first name)."""
+    ents = list(doc.ents)
+    alone = {e.text.lower() for e in ents if e.label_ == "PERSON" and len(e) == 1}
     persons: dict[str, Person] = {}
     full_names: dict[int, tuple[int, int]] = {}  # surname token index -> the full name's character span
-    for ent in doc.ents:
-        if ent.label_ != "PERSON" or _overlaps(ent, media):
+    in_full_names: set[int] = set()
+    for ent in ents:
+        if _overlaps(ent, media) or not (ent.label_ == "PERSON" or _person_by_surname(ent, alone)):
             continue
         words = [t for t in ent if t.is_alpha and t.lower_ not in _NOT_A_NAME and t.lower_ != "'s"]
         if len(words) < 2:
@@ -65,15 +93,63 @@ def find_people(doc: Doc, media: list[tuple[int, int]]) -> People:
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
         surname = _surname(words)
         name = " ".join(doc[words[0].i : words[-1].i + 1].text.split())  # "Wong Kwok-kin", "Jean-Pierre Raffarin"
-        person = persons.setdefault(surname.lower_, Person(name=name, surname=surname.text))
+        first = words[0] if surname is not words[0] else words[-1]
+        person = persons.setdefault(surname.lower_, Person(name=name, surname=surname.text, first_name=first.text))
         person.role = person.role or role_of(words[0], words[-1])
         full_names[surname.i] = (start, end)
-    for i in indices(doc, "LOWER", persons):
+        in_full_names.update(range(words[0].i, words[-1].i + 1))
+    first_names: dict[str, list[Person]] = {}
+    for person in persons.values():
+        first_names.setdefault(person.first_name.lower(), []).append(person)
+    lookup = {word: found[0] for word, found in first_names.items() if len(found) == 1 and word not in persons}
+    lookup.update(persons)
+    for i in indices(doc, "LOWER", lookup):
         token = doc[i]
-        if token.text[:1].isupper() and not _overlaps_token(token, media):  # "Station" may be a name, "station" not
-            person = persons[token.lower_]
-            person.mentions.append(full_names.get(i, (token.idx, token.idx + len(token.text))))
-    return People(sorted(persons.values(), key=lambda p: p.mentions[0] if p.mentions else (0, 0)))
+        if not token.text[:1].isupper() or _overlaps_token(token, media):  # "Station" may be a name, "station" not
+            continue
+        person = persons.get(token.lower_)
+        if person is None and (i in in_full_names or token.ent_type_ != "PERSON"):
+            continue  # a first name counts alone, as a person ("Daniel said"), not inside another name
+        person = person or lookup[token.lower_]
+        person.mentions.append(full_names.get(i, (token.idx, token.idx + len(token.text))))
+    found = People(sorted(persons.values(), key=lambda p: p.mentions[0] if p.mentions else (0, 0)))
+    _genders(doc, found)
+    return found
+
+
+def _person_by_surname(ent: Span, alone: set[str]) -> bool:
+    """"Romelu Lukaku" labelled a place, beside "Lukaku" labelled a person: a person's name."""
+    return (ent.label_ in _NAME_LABELS and 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" and t.is_title for t in ent)
+            and ent[-1].lower_ in alone)
+
+
+def _genders(doc: Doc, people: People) -> None:
+    """What the text says of each person's gender: an honorific before a mention ("Ms
+    Buchtmann"), a gendered role ("spokeswoman"), or a pronoun in the sentence where the
+    person alone is named as its subject ("Mohamed said he ..."). Conflicting evidence: unknown."""
+    votes: dict[int, set[str]] = {}
+    starts: dict[int, list[tuple[int, Person]]] = {}  # sentence start -> (mention start, person)
+    for person in people.persons:
+        for word in (person.role or "").lower().replace(",", " ").split():
+            if word in _ROLE_GENDER:
+                votes.setdefault(id(person), set()).add(_ROLE_GENDER[word])
+                break
+        for start, end in person.mentions:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            if span.start > 0 and doc[span.start - 1].lower_ in _HONORIFIC_GENDER:
+                votes.setdefault(id(person), set()).add(_HONORIFIC_GENDER[doc[span.start - 1].lower_])
+            if span.root.dep_ in ("nsubj", "nsubjpass"):
+                starts.setdefault(span.sent.start, []).append((start, person))
+    for i in indices(doc, "LOWER", PRONOUN_GENDER):
+        pronoun = doc[i]
+        subjects = {id(p): p for start, p in starts.get(pronoun.sent.start, []) if start < pronoun.idx}
+        if len(subjects) == 1 and pronoun.pos_ == "PRON":
+            votes.setdefault(next(iter(subjects)), set()).add(PRONOUN_GENDER[pronoun.lower_])
+    for person in people.persons:
+        said = votes.get(id(person), set())
+        person.gender = next(iter(said)) if len(said) == 1 else None
 
 
 def _surname(words: list[Token]) -> Token:
@@ -87,8 +163,10 @@ def _surname(words: list[Token]) -> Token:
 
 def resolve_pronoun(doc: Doc, pronoun: Token, people: People) -> Person | None:
     """The person a "he"/"she" points back to: the subject of the nearest earlier
-    sentence that has a person as subject, else the latest person mentioned."""
-    earlier = people.before(pronoun.idx)
+    sentence that has a person of that gender (or of unknown gender) as subject, else
+    the latest such person mentioned."""
+    gender = PRONOUN_GENDER.get(pronoun.lower_)
+    earlier = [m for m in people.before(pronoun.idx) if m[2].gender in (None, gender)]
     if not earlier:
         return None
     sentence = pronoun.sent
@@ -120,6 +198,8 @@ def _title_before(first: Token, head: Token) -> str | None:
         if token.dep_ not in _TITLE_DEPS or token.ent_type_ == "PERSON" or not _inside(token, head):
             break
         start -= 1
+    while start < first.i and doc[start].lower_ in _HONORIFIC_GENDER:
+        start += 1  # "Mr" is no role
     words = doc[start : first.i]
     if not any(t.pos_ in ("NOUN", "PROPN") for t in words):
         return None
