@@ -89,3 +89,26 @@ def test_nominal_cue(nlp):
     source, cue, content = the_one(atts, "claim")
     assert source is not None and "governor" in source
     assert "the budget was balanced" in content
+
+
+def test_a_quote_signed_with_a_dash(nlp):
+    _, atts = found(nlp, "Readers wrote in about the new bridge.\n"
+                         "“The toll is far too high for the families who cross it every day.” ― Carla Ruiz\n"
+                         "“It took ten years, but it was worth the wait.” ― Tom Baker.\n")
+    assert ("Carla Ruiz", "―", "“The toll is far too high for the families who cross it every day.”") in atts
+    assert ("Tom Baker", "―", "“It took ten years, but it was worth the wait.”") in atts
+
+
+def test_a_speaker_label_before_a_colon(nlp):
+    _, atts = found(nlp, "Mayor: The new bridge will open before the winter comes\n\n"
+                         "The council met on Tuesday night.\n\n"
+                         "HARRIS: Well, look, the budget was approved months ago and nobody objected.\n")
+    assert ("Mayor", ":", "The new bridge will open before the winter comes") in atts
+    assert ("HARRIS", ":", "Well, look, the budget was approved months ago and nobody objected.") in atts
+
+
+def test_page_labels_and_tallies_are_not_speakers(nlp):
+    _, atts = found(nlp, "Related: The bridge opened for traffic in the spring of last year\n\n"
+                         "The vote count so far is as follows.\n\n"
+                         "Clinton: 547.\n\nSTAT OF THE WEEK: Four new bridges were opened across the state\n")
+    assert not [a for a in atts if a[1] == ":"], atts

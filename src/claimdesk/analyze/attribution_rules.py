@@ -1,12 +1,15 @@
 """Rules over the dependency parse, for constructions where rules are right.
 
-``according_to`` and ``nominal_cues`` fill in what the learned taggers miss
-on two fixed constructions ("According to X, ...", "X's claim that ...");
+``according_to``, ``nominal_cues`` and the two line rules fill in what the
+learned taggers miss on fixed constructions ("According to X, ...", "X's claim
+that ...", a quote signed with a dash, a speaker label before a colon);
 ``extract_rules`` is the all-rules baseline the taggers are measured against
 (benchmarks/polnear.py --rules).
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.tokens import Doc, Token
 
@@ -69,6 +72,49 @@ def nominal_cue(doc: Doc, tok: Token) -> Attribution | None:
                        char_span(doc, *content))
 
 
+# "“...” ― Name" : a quotation signed with a dash after its closing quote, the name ending the line
+_SIGNED = re.compile(r"[”\"'’]\s*(―|—|–|--)\s*([^\n―—–\"“”]{2,60}?)[.\s]*$", re.M)
+# "PENCE: ...", "Pence: Flowers won't be at debate": a short capitalised label opening a line
+_LABEL = re.compile(r"^[ \t]*[\"“]?((?:[A-Z][\w.’'&-]*|of|the|and|for|on|in)(?:[ \t]+(?:[A-Z][\w.’'&-]*|of|the|and|for|on|in)){0,6}):[ \t]+(\S[^\n]*)$", re.M)
+NOT_SPEAKERS = frozenset("""related update updated note editor's watch read photos photo video videos correction source
+sources credit tags share advertisement more see also live breaking exclusive opinion analysis listen
+q a question answer warning spoiler disclosure clarification subscribe follow contact email phone
+caption image images getty reuters ap afp contributing byline twitter facebook instagram so the latest""".split())
+
+
+def _line_rules(text: str) -> list[Attribution]:
+    """Attributions written with punctuation instead of a verb, one line each.
+
+    A quote signed with a dash ("“...” ― Carla Sanchez") attributes the quotation
+    before the dash; a speaker label ("PENCE: Well, look, ...", a headline "Poll:
+    Clinton and Trump in dead heat") attributes the rest of its line.  The label
+    must look like a name or a short title-case phrase, and common page labels
+    ("Related:", "Update:", "Watch:") are not speakers.
+    """
+    out: list[Attribution] = []
+    for m in _SIGNED.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        opening = max(text.rfind("“", line_start, m.start()), text.find('"', line_start, m.start()))
+        start = opening if opening >= 0 else line_start
+        name = m.group(2).strip()
+        if not name or not name[0].isupper() or len(name.split()) > 6:
+            continue
+        out.append(Attribution((m.start(2), m.start(2) + len(name)), m.span(1), (start, m.start() + 1)))
+    for m in _LABEL.finditer(text):
+        label = m.group(1)
+        words = label.replace("’", "'").lower().split()
+        if words[0] in NOT_SPEAKERS or (label.isupper() and len(words) > 2):  # "STAT OF THE WEEK:" is a rubric
+            continue
+        if sum(any(ch.isalpha() for ch in w) for w in m.group(2).split()) < 4:  # "Clinton: 547.", "Bush: Survive to S.C." are tallies
+            continue
+        colon = m.end(1)
+        content_end = m.end(2)
+        while content_end > m.start(2) and text[content_end - 1].isspace():
+            content_end -= 1
+        out.append(Attribution(m.span(1), (colon, colon + 1), (m.start(2), content_end)))
+    return out
+
+
 def rule_attributions(doc: Doc) -> list[Attribution]:
     """The fixed constructions, wherever they occur."""
     out: list[Attribution] = []
@@ -76,7 +122,7 @@ def rule_attributions(doc: Doc) -> list[Attribution]:
         att = according_to(doc, tok) or nominal_cue(doc, tok)
         if att is not None:
             out.append(att)
-    return out
+    return out + _line_rules(doc.text)
 
 
 def _verb_attribution(doc: Doc, verb: Token) -> Attribution | None:
