@@ -208,6 +208,27 @@ def _paging(page: int, page_size: int) -> tuple[int, int]:
 # -- the news line and search ------------------------------------------------------------
 
 
+def _page_of(connection, pks_statement, page: int, page_size: int) -> tuple[list[int], bool]:
+    """The pks of one page (in the statement's order) and whether a next page exists.
+
+    Pages are chosen by pk first and described afterwards: a sort over many matches
+    then moves only pks, and the per-article columns (title, claim count, headline
+    verdict, snippet) are computed for the page's rows alone.
+    """
+    rows = connection.scalars(pks_statement.limit(page_size + 1).offset((page - 1) * page_size)).all()
+    return list(rows[:page_size]), len(rows) > page_size
+
+
+def _described(connection, pks: list[int], extra=()) -> list:
+    """The news columns (and ``extra`` ones) of these articles, in the order of ``pks``."""
+    if not pks:
+        return []
+    rows = {r.pk: r for r in connection.execute(
+        select(documents.c.pk, *_news_columns(), *extra).where(documents.c.pk.in_(pks))
+    )}
+    return [rows[pk] for pk in pks if pk in rows]
+
+
 def news_line(store: Store, filters: NewsFilters = NewsFilters(), *, page: int = 1,
               page_size: int = PAGE_SIZE) -> NewsPage:
     """The latest articles first (published date, then ingest time), one page of them.
@@ -216,17 +237,12 @@ def news_line(store: Store, filters: NewsFilters = NewsFilters(), *, page: int =
     of counting every match.
     """
     page, page_size = _paging(page, page_size)
-    statement = (
-        select(*_news_columns())
-        .where(and_(*_filter_conditions(filters)))
-        .order_by(*_newest_first())
-        .limit(page_size + 1)
-        .offset((page - 1) * page_size)
-    )
+    pks = select(documents.c.pk).where(and_(*_filter_conditions(filters))).order_by(*_newest_first())
     with store._reading() as connection:
-        rows = connection.execute(statement).all()
-    return NewsPage(items=[_news_item(r) for r in rows[:page_size]], page=page, page_size=page_size,
-                    has_next=len(rows) > page_size, filters=filters)
+        chosen, has_next = _page_of(connection, pks, page, page_size)
+        rows = _described(connection, chosen)
+    return NewsPage(items=[_news_item(r) for r in rows], page=page, page_size=page_size,
+                    has_next=has_next, filters=filters)
 
 
 _WORD = re.compile(r"\w+")
@@ -238,44 +254,45 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
     terms sit between MATCH_OPEN and MATCH_CLOSE; the news line's filters apply too.
 
     SQLite: FTS5 with each word quoted (user input is never FTS syntax). PostgreSQL:
-    websearch syntax over the tsvector, as ``Store.search``.
+    websearch syntax over the tsvector, as ``Store.search``. Snippets are made for the
+    page's articles only.
     """
     page, page_size = _paging(page, page_size)
-    empty = NewsPage(items=[], page=page, page_size=page_size, has_next=False, filters=filters, query=query)
     words = _WORD.findall(query)
     if not words:
-        return empty
+        return NewsPage(items=[], page=page, page_size=page_size, has_next=False, filters=filters, query=query)
     d = documents.c
     if store.engine.dialect.name == "postgresql":
         fts = table("articles_fts", column("doc_pk"), column("title"), column("body"), column("tsv"))
         q = func.websearch_to_tsquery("english", query.replace("\x00", " "))
         rank = func.ts_rank(literal_column("'{0.1, 0.2, 0.1, 1.0}'"), fts.c.tsv, q)
-        snippet = func.ts_headline(
-            "english", fts.c.title + "\n\n" + fts.c.body, q,
-            f"StartSel={MATCH_OPEN}, StopSel={MATCH_CLOSE}, MaxWords=24, MinWords=10, MaxFragments=2, "
-            'FragmentDelimiter=" … "',
-        )
-        statement = (
-            select(*_news_columns(), snippet.label("snippet"))
-            .select_from(fts.join(documents, d.pk == fts.c.doc_pk))
-            .where(fts.c.tsv.op("@@")(q), *_filter_conditions(filters))
-            .order_by(rank.desc(), d.pk)
-        )
+        pks = (select(d.pk).select_from(fts.join(documents, d.pk == fts.c.doc_pk))
+               .where(fts.c.tsv.op("@@")(q), *_filter_conditions(filters)).order_by(rank.desc(), d.pk))
+
+        def snippets(connection, chosen):
+            headline = func.ts_headline(
+                "english", fts.c.title + "\n\n" + fts.c.body, q,
+                f"StartSel={MATCH_OPEN}, StopSel={MATCH_CLOSE}, MaxWords=24, MinWords=10, MaxFragments=2, "
+                'FragmentDelimiter=" … "',
+            )
+            return dict(connection.execute(select(fts.c.doc_pk, headline).where(fts.c.doc_pk.in_(chosen))).all())
     else:
         fts = table("articles_fts", column("rowid"), column("rank"))
         matched = " ".join('"' + word.replace('"', '""') + '"' for word in words)
-        snippet = func.snippet(literal_column("articles_fts"), -1, MATCH_OPEN, MATCH_CLOSE, "…", 24)
-        statement = (
-            select(*_news_columns(), snippet.label("snippet"))
-            .select_from(fts.join(documents, d.pk == fts.c.rowid))
-            .where(literal_column("articles_fts").op("MATCH")(matched), *_filter_conditions(filters))
-            .order_by(fts.c.rank, d.pk)
-        )
-    statement = statement.limit(page_size + 1).offset((page - 1) * page_size)
+        match = literal_column("articles_fts").op("MATCH")(matched)
+        pks = (select(d.pk).select_from(fts.join(documents, d.pk == fts.c.rowid))
+               .where(match, *_filter_conditions(filters)).order_by(fts.c.rank, d.pk))
+
+        def snippets(connection, chosen):
+            snippet = func.snippet(literal_column("articles_fts"), -1, MATCH_OPEN, MATCH_CLOSE, "…", 24)
+            return dict(connection.execute(select(fts.c.rowid, snippet).where(match, fts.c.rowid.in_(chosen))).all())
+
     with store._reading() as connection:
-        rows = connection.execute(statement).all()
-    return NewsPage(items=[_news_item(r, r.snippet) for r in rows[:page_size]], page=page, page_size=page_size,
-                    has_next=len(rows) > page_size, filters=filters, query=query)
+        chosen, has_next = _page_of(connection, pks, page, page_size)
+        rows = _described(connection, chosen)
+        found = snippets(connection, chosen) if chosen else {}
+    return NewsPage(items=[_news_item(r, found.get(r.pk)) for r in rows], page=page, page_size=page_size,
+                    has_next=has_next, filters=filters, query=query)
 
 
 def articles(store: Store, ids: list[str]) -> list[NewsItem]:

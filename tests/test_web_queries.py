@@ -1,0 +1,143 @@
+"""The desk's read queries (store/queries.py) on both databases, SQLite and PostgreSQL,
+over articles stored with a known analysis, and the desk's pages over each."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from claimdesk.clean import clean
+from claimdesk.model import Claim, Entity, RawDocument, Span
+from claimdesk.store import Store, default_db_url, queries
+from claimdesk.store import reviews as desk
+from claimdesk.web import create_app
+
+FILLER = ("The committee met in the old town hall, where the minutes of the previous session were read aloud "
+          "and the chairman asked members to keep their remarks short because the agenda was long. ")
+
+
+def _reset_postgresql(url: str) -> None:
+    engine = create_engine(default_db_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'q.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        _reset_postgresql(url)
+    with Store(url) as opened:
+        yield opened
+
+
+def add(store: Store, n: int, *, outlet: str, published: str | None, speaker: str, cue: str, content: str,
+        hedge: str, mention: str | None = None, filler: str = "") -> str:
+    """Store a short article whose one claim is ``speaker cue content`` (offsets computed here)."""
+    title = f"Story {n}: council hears {speaker}"
+    sentence = f"{speaker} {cue} {content}."
+    text = f"{title}\n\n{filler or FILLER * 2}{n}\n\n{sentence}\n"
+    at = text.index(sentence)
+    source = Span(at, at + len(speaker))
+    cue_span = Span(source.end + 1, source.end + 1 + len(cue))
+    content_span = Span(cue_span.end + 1, cue_span.end + 1 + len(content))
+    entities = [Entity(source, "PERSON", speaker, role="Mayor" if speaker == "Anna Brook" else None)]
+    if mention:
+        m = text.index(mention, content_span.start)
+        entities.append(Entity(Span(m, m + len(mention)), "PERSON", mention))
+    raw = RawDocument(text=text, outlet=outlet, published=published, url=f"https://q.example/{n}")
+    added = store.add(clean(raw), line_keys=set(), entities=entities,
+                      claims=[Claim(source=source, speaker=speaker, cue=cue_span, content=content_span, hedge=hedge)])
+    return added.id
+
+
+@pytest.fixture
+def filled(store):
+    ids = {
+        "brook-1": add(store, 1, outlet="Herald", published="2024-01-10", speaker="Anna Brook", cue="said",
+                       content="the bridge would reopen in May", hedge="states"),
+        "brook-2": add(store, 2, outlet="Courier", published="2024-03-05", speaker="Anna Brook", cue="denied",
+                       content="that the tender had been rigged", hedge="denies"),
+        "weller": add(store, 3, outlet="Herald", published="2024-02-01", speaker="Tomas Weller", cue="claimed",
+                      content="that Anna Brook had ignored the engineers", hedge="claims", mention="Anna Brook"),
+        "undated": add(store, 4, outlet="Courier", published=None, speaker="Lina Korsak", cue="alleged",
+                       content="that the bridge would reopen in May", hedge="alleges"),
+    }
+    return store, ids
+
+
+def test_news_line_order_and_filters(filled):
+    store, ids = filled
+    line = queries.news_line(store)
+    assert [i.id for i in line.items] == [ids["brook-2"], ids["weller"], ids["brook-1"], ids["undated"]]
+    assert [i.claims for i in line.items] == [1, 1, 1, 1]
+    assert [i.id for i in queries.news_line(store, queries.NewsFilters(outlet="Herald")).items] == [ids["weller"], ids["brook-1"]]
+    dated = queries.news_line(store, queries.NewsFilters(since="2024-01-15", until="2024-02"))
+    assert [i.id for i in dated.items] == [ids["weller"]]
+    assert {i.id for i in queries.news_line(store, queries.NewsFilters(speaker="brook")).items} == {ids["brook-1"], ids["brook-2"]}
+    assert [i.id for i in queries.news_line(store, queries.NewsFilters(hedge="denies")).items] == [ids["brook-2"]]
+    assert {i.id for i in queries.news_line(store, queries.NewsFilters(entity="Anna Brook")).items} == {
+        ids["brook-1"], ids["brook-2"], ids["weller"]}
+    two = queries.news_line(store, page_size=2)
+    rest = queries.news_line(store, page=2, page_size=2)
+    assert two.has_next and not rest.has_next and len(rest.items) == 2
+
+
+def test_search_marks_the_matched_words_and_takes_filters(filled):
+    store, ids = filled
+    found = queries.search(store, "tender")
+    assert [i.id for i in found.items] == [ids["brook-2"]]
+    assert queries.MATCH_OPEN + "tender" + queries.MATCH_CLOSE in found.items[0].snippet
+    assert queries.search(store, "bridge", queries.NewsFilters(outlet="Nowhere")).items == []
+    assert queries.search(store, '"; DROP TABLE documents; --').items == []
+
+
+def test_claims_by_and_about_a_person(filled):
+    store, ids = filled
+    brook = queries.person_claims(store, "Anna Brook")
+    assert [c.article_id for c in brook.by] == [ids["brook-2"], ids["brook-1"]]
+    assert [(c.article_id, c.speaker) for c in brook.about] == [(ids["weller"], "Tomas Weller")]
+    assert brook.by[0].cue == "denied" and brook.by[0].content == "that the tender had been rigged"
+    assert [(p.date, p.by, p.about) for p in brook.timeline] == [
+        ("2024-01-10", 1, 0), ("2024-02-01", 0, 1), ("2024-03-05", 1, 0)]
+    assert brook.hedges == [("states", 1), ("denies", 1)]
+    assert brook.roles == [("Mayor", 2)]
+    assert dict(brook.outlets) == {"Herald": 2, "Courier": 1}
+
+
+def test_the_same_claim_elsewhere(filled):
+    store, ids = filled
+    copy = add(store, 5, outlet="Gazette", published="2024-01-11", speaker="Anna Brook", cue="told reporters",
+               content="the bridge would reopen in May", hedge="states", filler="A different story altogether. " * 12)
+    found = queries.same_claim_elsewhere(store, ids["brook-1"], 0)
+    assert [c.article_id for c in found] == [copy]  # same speaker, same words; not Korsak's like words
+    assert queries.same_claim("that the tender had been rigged", "the tender had been rigged")
+    assert not queries.same_claim("the bridge would reopen in May", "the bridge would close in May")
+
+
+def test_the_verdict_filter_follows_publication(filled):
+    store, ids = filled
+    desk.add_user(store, "ed", "not-a-real-hash", "editor")
+    key = desk.claim_key(ids["weller"], 0)
+    desk.add_review(store, key, rating="False", rationale="The engineers were heard.", reviewer="ed")
+    assert queries.news_line(store, queries.NewsFilters(verdict="False")).items == []
+    desk.publish(store, key, editor="ed")
+    assert [i.id for i in queries.news_line(store, queries.NewsFilters(verdict="False")).items] == [ids["weller"]]
+    desk.add_review(store, key, rating="Mixed", rationale="Partly.", reviewer="ed")
+    desk.publish(store, key, editor="ed")
+    assert queries.news_line(store, queries.NewsFilters(verdict="False")).items == []
+    assert [i.id for i in queries.news_line(store, queries.NewsFilters(verdict="Mixed")).items] == [ids["weller"]]
+
+
+def test_the_pages_answer_on_either_database(filled):
+    store, ids = filled
+    with TestClient(create_app(store)) as client:
+        for url in ("/", "/?q=bridge", "/?speaker=Brook&hedge=denies", f"/articles/{ids['weller']}",
+                    f"/claims/{ids['weller']}/0", "/speakers/Anna%20Brook", "/entities/Anna%20Brook",
+                    "/feeds/articles.atom", "/feeds/speakers/Anna%20Brook.json", "/api/articles?q=tender"):
+            assert client.get(url).status_code == 200, url
