@@ -74,6 +74,7 @@ class Mention:
     etype: str  # GUM type (gold) or mapped label (predicted)
     cluster: str  # gold entity id, or the predicted cluster key
     pronoun: bool = False
+    named: bool = False  # gold: the mention is a name (``name_head``)
 
 
 @dataclass
@@ -160,8 +161,8 @@ def read_conllu(path: Path) -> GumDoc:
         doc.gold.append(Mention(
             offsets[first][0], offsets[last][1], offsets[head if head is not None else first], etype, group,
             pronoun=first == last and words[first]["form"].lower() in PRONOUNS and words[first]["upos"] == "PRON",
+            named=head is not None,
         ))
-        doc.gold[-1].named = head is not None  # type: ignore[attr-defined]
     return doc
 
 
@@ -185,7 +186,7 @@ def name_head(words: list[dict], first: int, last: int) -> int | None:
 
 
 def named(doc: GumDoc) -> list[Mention]:
-    return [m for m in doc.gold if m.named]  # type: ignore[attr-defined]
+    return [m for m in doc.gold if m.named]
 
 
 # ---------------------------------------------------------------- mention F1
@@ -289,7 +290,7 @@ def clusters(mentions: list[tuple[object, str]]) -> list[set]:
 def coref_sets(doc: GumDoc, predicted: list[Mention]) -> tuple[list[set], list[set]]:
     """Key and response clusters over shared mention ids (aligned response mentions take the key's id)."""
     named_groups = {m.cluster for m in named(doc)}
-    key_mentions = [m for m in doc.gold if m.cluster in named_groups and (m.named or m.pronoun)]  # type: ignore[attr-defined]
+    key_mentions = [m for m in doc.gold if m.cluster in named_groups and (m.named or m.pronoun)]
     pairs = dict(align(predicted, key_mentions, doc.text, typed=False))
     key = clusters([(j, m.cluster) for j, m in enumerate(key_mentions)])
     response = clusters([(pairs.get(i, ("twinless", i)), p.cluster) for i, p in enumerate(predicted)])
