@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Added, Analysis, Article, Claim, ClaimHit, IngestError, SearchHit, StoredArticle
+from ..model import Added, Analysis, Article, Claim, ClaimHit, HeadlineCheck, IngestError, SearchHit, StoredArticle
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -38,12 +38,17 @@ def article_view(article: Article, *, heading: str = "", analysis: Analysis | No
             body.append("\n\n")
         body.append_text(safe(paragraph))
     parts = [facts, Text(""), body or Text("(no body found)", style="italic red")]
+    if analysis is not None and analysis.headline is not None:
+        parts += [Text(""), headline_view(analysis.headline)]
     if analysis is not None and analysis.claims:
         parts += [Text(""), claims_table(raw.text, analysis.claims)]
     if analysis is not None:
         people = people_line(raw.text, analysis)
         if people:
             parts += [Text(""), people]
+        dates = dates_line(raw.text, analysis)
+        if dates:
+            parts += [Text(""), dates]
     if article.removed:
         removed = Table(title="Removed", title_justify="left", show_edge=False, expand=True)
         removed.add_column("reason", style="yellow", no_wrap=True)
@@ -103,6 +108,35 @@ def people_line(text: str, analysis: Analysis) -> Text | None:
         line.append_text(safe(name))
         line.stylize("bold", len(line) - len(name))
         line.append(f" ({label.lower()}{': ' + role if role else ''})", style="dim")
+    return line
+
+
+_VERDICT_STYLE = {"fits": "green", "does-not-fit": "bold red", "contradicts": "bold red"}
+
+
+def headline_view(check: HeadlineCheck) -> Text:
+    """The headline check: verdict, stance and score, then each reason on its own line."""
+    line = Text("Headline ", style="dim")
+    line.append(check.verdict, style=_VERDICT_STYLE.get(check.verdict, "bold"))
+    line.append(f"   stance: {check.stance}   fit score: {check.score:.2f}", style="dim")
+    for reason in check.reasons:
+        line.append("\n  • ")
+        line.append_text(safe(reason.text))
+    return line
+
+
+def dates_line(text: str, analysis: Analysis) -> Text | None:
+    """Each temporal expression with its TIMEX3 value (and the bound when the year is unknown)."""
+    if not analysis.dates:
+        return None
+    line = Text("Dates: ", style="dim")
+    for i, date in enumerate(analysis.dates):
+        if i:
+            line.append("   ")
+        line.append_text(safe(date.span.of(text)))
+        value = date.value + (f", no earlier than {date.earliest}" if date.earliest else "")
+        line.append(" → ", style="dim")
+        line.append_text(safe(value))
     return line
 
 
