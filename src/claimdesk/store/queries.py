@@ -9,9 +9,11 @@ text leaves it unless a page shows that article.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, literal_column, or_, select, table, column, union_all
+from sqlalchemy import and_, column, exists, func, literal_column, or_, select, table
 from sqlalchemy.sql import ColumnElement
 
 from claimdesk.store.schema import (
@@ -151,21 +153,42 @@ def _said_by(name: str):
     )
 
 
-def _filter_conditions(filters: NewsFilters) -> list:
+def _day():
+    """The published date as the news line sorts it: undated ('') after every date when
+    read newest first. The same expression as the ix_documents_*newsline indexes."""
+    return func.coalesce(documents.c.published, literal_column("''"))  # a literal: a bound '' would not match the index
+
+
+def after_period(value: str) -> str:
+    """The first date string after the period ``value`` names (YYYY, YYYY-MM or YYYY-MM-DD):
+    "published <= 2024-02" means any time in February, so the bound is "2024-03"."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return f"{int(parts[0]) + 1:04d}"
+    if len(parts) == 2:
+        year, month = int(parts[0]), int(parts[1])
+        return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+    return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+
+
+def _filter_conditions(filters: NewsFilters, speakers: list[str] | None = None) -> list:
+    """The filters as conditions on documents; each narrows through an index (claims by
+    speaker or hedge, entities by name, the news line by outlet or date)."""
     d, c, e = documents.c, claim_table.c, entity_table.c
     conditions = [_latest_version()]
     if filters.outlet:
         conditions.append(d.outlet == filters.outlet)
     if filters.since:
-        conditions.append(d.published >= filters.since)
+        conditions.append(_day() >= filters.since)
     if filters.until:
-        conditions.append(d.published <= filters.until + "\uffff")  # the whole last day, any time of it
+        conditions.extend([_day() < after_period(filters.until), _day() > literal_column("''")])
     if filters.speaker and _normal_name(filters.speaker):
-        conditions.append(exists().where(c.doc_pk == d.pk, c.speaker.is_not(None), _said_by(filters.speaker)))
+        names = speakers if speakers is not None else [_normal_name(filters.speaker)]
+        conditions.append(d.pk.in_(select(c.doc_pk).where(func.lower(c.speaker).in_([n.lower() for n in names] or [""]))))
     if filters.hedge:
-        conditions.append(exists().where(c.doc_pk == d.pk, c.hedge == filters.hedge))
+        conditions.append(d.pk.in_(select(c.doc_pk).where(c.hedge == filters.hedge)))
     if filters.entity and _normal_name(filters.entity):
-        conditions.append(exists().where(e.doc_pk == d.pk, e.canonical == _normal_name(filters.entity)))
+        conditions.append(d.pk.in_(select(e.doc_pk).where(e.canonical == _normal_name(filters.entity))))
     if filters.verdict:
         conditions.append(d.pk.in_(_published_with(filters.verdict)))
     return conditions
@@ -198,7 +221,7 @@ def _news_item(row, snippet: str | None = None) -> NewsItem:
 
 def _newest_first():
     d = documents.c
-    return (d.published.desc().nulls_last(), d.ingested_at.desc(), d.pk.desc())
+    return (_day().desc(), d.ingested_at.desc(), d.pk.desc())
 
 
 def _paging(page: int, page_size: int) -> tuple[int, int]:
@@ -229,15 +252,41 @@ def _described(connection, pks: list[int], extra=()) -> list:
     return [rows[pk] for pk in pks if pk in rows]
 
 
+def distinct_speakers(store: Store) -> list[str]:
+    """Every speaker name stored (read from the speaker index)."""
+    c = claim_table.c
+    with store._reading() as connection:
+        return list(connection.scalars(select(c.speaker).where(c.speaker.is_not(None)).group_by(c.speaker)))
+
+
+def match_speakers(names: list[str], typed: str) -> list[str]:
+    """The names that are ``typed`` or have it as a whole word or run of words, any case
+    ("Mammadov" finds "Elman Mammadov", not "Mammadova"): what Store.claims_by_speaker matches."""
+    wanted = _normal_name(typed).lower()
+    if not wanted:
+        return []
+    return [name for name in names
+            if (low := " ".join(name.split()).lower()) == wanted or low.startswith(wanted + " ")
+            or low.endswith(" " + wanted) or f" {wanted} " in low]
+
+
+def _speakers_for(store: Store, filters: NewsFilters, speakers: list[str] | None) -> list[str] | None:
+    if not filters.speaker:
+        return None
+    return match_speakers(distinct_speakers(store) if speakers is None else speakers, filters.speaker)
+
+
 def news_line(store: Store, filters: NewsFilters = NewsFilters(), *, page: int = 1,
-              page_size: int = PAGE_SIZE) -> NewsPage:
+              page_size: int = PAGE_SIZE, speakers: list[str] | None = None) -> NewsPage:
     """The latest articles first (published date, then ingest time), one page of them.
 
     One more row than the page is read to know whether a next page exists, instead
-    of counting every match.
+    of counting every match. ``speakers``: every stored speaker name, when the caller
+    keeps them (the speaker filter matches a surname against them), else read here.
     """
     page, page_size = _paging(page, page_size)
-    pks = select(documents.c.pk).where(and_(*_filter_conditions(filters))).order_by(*_newest_first())
+    conditions = _filter_conditions(filters, _speakers_for(store, filters, speakers))
+    pks = select(documents.c.pk).where(and_(*conditions)).order_by(*_newest_first())
     with store._reading() as connection:
         chosen, has_next = _page_of(connection, pks, page, page_size)
         rows = _described(connection, chosen)
@@ -249,7 +298,7 @@ _WORD = re.compile(r"\w+")
 
 
 def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, page: int = 1,
-           page_size: int = PAGE_SIZE) -> NewsPage:
+           page_size: int = PAGE_SIZE, speakers: list[str] | None = None) -> NewsPage:
     """Articles matching every word of ``query``, best first, with a snippet whose matched
     terms sit between MATCH_OPEN and MATCH_CLOSE; the news line's filters apply too.
 
@@ -262,12 +311,13 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
     if not words:
         return NewsPage(items=[], page=page, page_size=page_size, has_next=False, filters=filters, query=query)
     d = documents.c
+    conditions = _filter_conditions(filters, _speakers_for(store, filters, speakers))
     if store.engine.dialect.name == "postgresql":
         fts = table("articles_fts", column("doc_pk"), column("title"), column("body"), column("tsv"))
         q = func.websearch_to_tsquery("english", query.replace("\x00", " "))
         rank = func.ts_rank(literal_column("'{0.1, 0.2, 0.1, 1.0}'"), fts.c.tsv, q)
         pks = (select(d.pk).select_from(fts.join(documents, d.pk == fts.c.doc_pk))
-               .where(fts.c.tsv.op("@@")(q), *_filter_conditions(filters)).order_by(rank.desc(), d.pk))
+               .where(fts.c.tsv.op("@@")(q), *conditions).order_by(rank.desc(), d.pk))
 
         def snippets(connection, chosen):
             headline = func.ts_headline(
@@ -281,7 +331,7 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
         matched = " ".join('"' + word.replace('"', '""') + '"' for word in words)
         match = literal_column("articles_fts").op("MATCH")(matched)
         pks = (select(d.pk).select_from(fts.join(documents, d.pk == fts.c.rowid))
-               .where(match, *_filter_conditions(filters)).order_by(fts.c.rank, d.pk))
+               .where(match, *conditions).order_by(fts.c.rank, d.pk))
 
         def snippets(connection, chosen):
             snippet = func.snippet(literal_column("articles_fts"), -1, MATCH_OPEN, MATCH_CLOSE, "…", 24)
@@ -353,85 +403,95 @@ def _by(name: str):
     return func.lower(claim_table.c.speaker) == func.lower(name)
 
 
-def _about_keys(name: str):
-    """(doc_pk, seq) of claims whose content holds a mention of the entity ``name``."""
+def _about(name: str):
+    """Claims whose content holds a mention of the entity ``name``: in the articles that
+    mention them (the entity index), a mention inside the claim's content."""
     c, e = claim_table.c, entity_table.c
-    return (
-        select(c.doc_pk, c.seq)
-        .join(entity_table, e.doc_pk == c.doc_pk)
-        .where(e.canonical == name, e.start >= c.content_start, e.end <= c.content_end)
-        .distinct()
+    inside = entity_table.alias("inside")
+    return and_(
+        c.doc_pk.in_(select(e.doc_pk).where(e.canonical == name)),
+        exists().where(inside.c.canonical == name, inside.c.doc_pk == c.doc_pk,
+                       inside.c.start >= c.content_start, inside.c.end <= c.content_end),
     )
+
+
+def _describe_claims(connection, keys: list[tuple[int, int]]) -> list[ClaimRef]:
+    """These claims ((doc_pk, seq) pairs) with their parts as text, in the order given."""
+    if not keys:
+        return []
+    c = claim_table.c
+    rows = connection.execute(
+        select(c.doc_pk, *_claim_columns()).join(documents, documents.c.pk == c.doc_pk)
+        .where(c.doc_pk.in_({k[0] for k in keys}))
+    ).all()
+    found = {(r.doc_pk, r.seq): r for r in rows}
+    return [_claim_ref(found[k]) for k in keys if k in found]
+
+
+def _newest_first_rows(rows: list) -> list:
+    """(doc_pk, seq, day, ingested_at, ...) rows as the pages list claims: newest article
+    first (the news line's order), claims of one article in text order."""
+    rows = sorted(rows, key=lambda r: r.seq)  # stable sorts: the later one decides first
+    return sorted(rows, key=lambda r: (r.day or "", r.ingested_at, r.doc_pk), reverse=True)
 
 
 def person_claims(store: Store, name: str, *, page: int = 1, page_size: int = PAGE_SIZE) -> PersonClaims:
     """Every claim by ``name`` (as speaker) and about them (their mention inside a claim's
     content) in the latest version of each article, newest articles first, with what
-    the timeline, roles, hedges and outlets summaries need."""
+    the timeline, roles, hedges and outlets summaries need.
+
+    One indexed pass each over their claims, the claims about them and their mentions
+    (claim keys, hedge, article date and outlet only); the page's claims alone are then
+    read with their text.
+    """
     name = _normal_name(name)
     page, page_size = _paging(page, page_size)
     c, d, e = claim_table.c, documents.c, entity_table.c
     latest = _latest_version()
-    about = _about_keys(name).subquery()
-    order = (*_newest_first(), c.seq)
-    day = func.substr(d.published, 1, 10)
+    facts = (c.doc_pk, c.seq, c.hedge, func.substr(d.published, 1, 10).label("day"), d.ingested_at, d.outlet)
     with store._reading() as connection:
         by_rows = connection.execute(
-            select(*_claim_columns()).join(documents, d.pk == c.doc_pk).where(_by(name), latest)
-            .order_by(*order).limit(page_size).offset((page - 1) * page_size)
+            select(*facts).select_from(claim_table).join(documents, d.pk == c.doc_pk).where(_by(name), latest)
         ).all()
         about_rows = connection.execute(
-            select(*_claim_columns())
-            .join(documents, d.pk == c.doc_pk)
-            .join(about, and_(about.c.doc_pk == c.doc_pk, about.c.seq == c.seq))
-            .where(latest, or_(c.speaker.is_(None), ~_by(name)))
-            .order_by(*order).limit(page_size).offset((page - 1) * page_size)
+            select(*facts).select_from(claim_table).join(documents, d.pk == c.doc_pk)
+            .where(_about(name), latest, or_(c.speaker.is_(None), ~_by(name)))
         ).all()
-        by_days = connection.execute(
-            select(day.label("day"), func.count()).select_from(claim_table).join(documents, d.pk == c.doc_pk)
-            .where(_by(name), latest).group_by(day)
+        mentions = connection.execute(
+            select(e.doc_pk, e.label, e.role, d.outlet).join(documents, d.pk == e.doc_pk).where(e.canonical == name, latest)
         ).all()
-        about_days = connection.execute(
-            select(day.label("day"), func.count()).select_from(claim_table).join(documents, d.pk == c.doc_pk)
-            .join(about, and_(about.c.doc_pk == c.doc_pk, about.c.seq == c.seq))
-            .where(latest, or_(c.speaker.is_(None), ~_by(name))).group_by(day)
-        ).all()
-        hedge_counts = dict(connection.execute(
-            select(c.hedge, func.count()).join(documents, d.pk == c.doc_pk).where(_by(name), latest).group_by(c.hedge)
-        ).all())
-        roles = connection.execute(
-            select(e.role, func.count()).where(e.canonical == name, e.role.is_not(None))
-            .group_by(e.role).order_by(func.count().desc(), e.role).limit(20)
-        ).all()
-        labels = connection.execute(
-            select(e.label, func.count()).where(e.canonical == name).group_by(e.label).order_by(func.count().desc())
-        ).all()
-        mentioned = select(e.doc_pk).where(e.canonical == name)
-        quoted = select(c.doc_pk).where(_by(name))
-        docs = union_all(mentioned, quoted).subquery()
-        outlet_counts = connection.execute(
-            select(d.outlet, func.count(d.pk.distinct())).join(docs, docs.c.doc_pk == d.pk)
-            .where(d.outlet.is_not(None), latest).group_by(d.outlet).order_by(func.count(d.pk.distinct()).desc(), d.outlet)
-            .limit(20)
-        ).all()
+        by_rows, about_rows = _newest_first_rows(by_rows), _newest_first_rows(about_rows)
+        window = slice((page - 1) * page_size, page * page_size)
+        by_page = _describe_claims(connection, [(r.doc_pk, r.seq) for r in by_rows[window]])
+        about_page = _describe_claims(connection, [(r.doc_pk, r.seq) for r in about_rows[window]])
     days: dict[str | None, list[int]] = {}
-    for day_value, n in by_days:
-        days.setdefault(day_value, [0, 0])[0] += n
-    for day_value, n in about_days:
-        days.setdefault(day_value, [0, 0])[1] += n
+    for row in by_rows:
+        days.setdefault(row.day, [0, 0])[0] += 1
+    for row in about_rows:
+        days.setdefault(row.day, [0, 0])[1] += 1
     timeline = [TimelinePoint(k, by, ab) for k, (by, ab) in sorted(days.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))]
+    hedge_counts = Counter(row.hedge for row in by_rows)
+    outlet_docs: dict[str, set[int]] = {}
+    for row in [*by_rows, *mentions]:
+        if row.outlet is not None:
+            outlet_docs.setdefault(row.outlet, set()).add(row.doc_pk)
     return PersonClaims(
         name=name,
-        by=[_claim_ref(r) for r in by_rows],
-        about=[_claim_ref(r) for r in about_rows],
-        by_total=sum(n for _, n in by_days),
-        about_total=sum(n for _, n in about_days),
+        by=by_page,
+        about=about_page,
+        by_total=len(by_rows),
+        about_total=len(about_rows),
         timeline=timeline,
-        roles=[(role, n) for role, n in roles],
+        roles=_most_common(Counter(m.role for m in mentions if m.role), 20),
         hedges=[(h, hedge_counts[h]) for h in (*HEDGES, *sorted(set(hedge_counts) - set(HEDGES))) if h in hedge_counts],
-        outlets=[(o, n) for o, n in outlet_counts],
-        labels=[(label, n) for label, n in labels],
+        outlets=_most_common(Counter({o: len(docs) for o, docs in outlet_docs.items()}), 20),
+        labels=_most_common(Counter(m.label for m in mentions), 20),
     )
+
+
+def _most_common(counts: Counter, n: int) -> list[tuple[str, int]]:
+    """Most first, ties by name (a stable order for pages and tests)."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
 def speakers(store: Store, query: str | None = None, limit: int = 100) -> list[tuple[str, int]]:

@@ -8,7 +8,7 @@ the migration: an FTS5 virtual table on SQLite, a table with a generated
 Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0003 ``documents.extracted``; 0004 ``dates``, ``headline_checks`` and ``headline_reasons``;
 0005 the review desk: ``users``, ``sessions``, ``signin_attempts``, ``review_revisions``,
-``review_publications``.
+``review_publications``; 0006 the web desk's indexes.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ class Document(Base):
         # one version number per URL; also the index behind "latest version at this URL"
         Index("ix_documents_url_version", "url", "version", unique=True),
         Index("ix_documents_group_pk", "group_pk"),
+        # the web desk's news line, newest first, overall and per outlet (revision 0006)
+        Index("ix_documents_newsline", func.coalesce(published, ""), "ingested_at", "pk"),
+        Index("ix_documents_outlet_newsline", "outlet", func.coalesce(published, ""), "ingested_at", "pk"),
         # never reuse a pk (SQLite would reuse the highest after a rollback or delete):
         # group_pk and the in-memory near-duplicate index refer to documents by pk
         {"sqlite_autoincrement": True},
@@ -139,6 +142,9 @@ class ClaimRow(Base):
         Index("ix_claims_speaker", "speaker"),
         # exact case-insensitive lookups (lower(speaker) = lower(:name)) on both dialects
         Index("ix_claims_speaker_lower", func.lower(speaker)),
+        # the web desk: claims by speaker with article and hedge; articles by hedge (revision 0006)
+        Index("ix_claims_speaker_lower_doc", func.lower(speaker), "doc_pk", "hedge"),
+        Index("ix_claims_hedge_doc", "hedge", "doc_pk"),
     )
 
 
@@ -155,7 +161,11 @@ class EntityRow(Base):
     canonical: Mapped[str] = mapped_column(Text)
     role: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_entities_canonical", "canonical"),)
+    __table_args__ = (
+        Index("ix_entities_canonical", "canonical"),
+        # the web desk: an entity's mentions with article, span, label and role, from the index (revision 0006)
+        Index("ix_entities_canonical_doc", "canonical", "doc_pk", "start", "end", "label", "role"),
+    )
 
 
 class DateRow(Base):

@@ -8,6 +8,7 @@ same objects, so a page and its API twin cannot drift apart.
 from __future__ import annotations
 
 import time
+from weakref import WeakKeyDictionary
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,23 +58,35 @@ class LineQuery(BaseModel):
 
 def line(store: Store, query: LineQuery) -> NewsPage:
     """The news line, or the search results when the query has words."""
+    speakers = speaker_names(store) if query.speaker else None
     if query.q:
-        return queries.search(store, query.q, query.filters(), page=query.page)
-    return queries.news_line(store, query.filters(), page=query.page)
+        return queries.search(store, query.q, query.filters(), page=query.page, speakers=speakers)
+    return queries.news_line(store, query.filters(), page=query.page, speakers=speakers)
 
 
-_OUTLETS: dict[int, tuple[float, list[str]]] = {}
-_OUTLETS_TTL = 60.0
+_TTL = 60.0
+_CACHE: WeakKeyDictionary[Store, dict[str, tuple[float, Any]]] = WeakKeyDictionary()  # dies with its store
+
+
+def _cached(store: Store, what: str, read):
+    """What ``read()`` returns, read again at most once a minute per store: lists that
+    take a GROUP BY over every article (outlets, speaker names) and change slowly."""
+    now = time.monotonic()
+    kept = _CACHE.setdefault(store, {})
+    hit = kept.get(what)
+    if hit is None or now - hit[0] > _TTL:
+        hit = kept[what] = (now, read())
+    return hit[1]
 
 
 def outlet_choices(store: Store) -> list[str]:
-    """Outlets for the filter menu, re-read at most once a minute (a GROUP BY over every article)."""
-    now = time.monotonic()
-    cached = _OUTLETS.get(id(store))
-    if cached is None or now - cached[0] > _OUTLETS_TTL:
-        cached = (now, queries.outlets(store))
-        _OUTLETS[id(store)] = cached
-    return cached[1]
+    """Outlets for the filter menu."""
+    return _cached(store, "outlets", lambda: queries.outlets(store))
+
+
+def speaker_names(store: Store) -> list[str]:
+    """Every stored speaker name, which the speaker filter matches a surname against."""
+    return _cached(store, "speakers", lambda: queries.distinct_speakers(store))
 
 
 # -- article --------------------------------------------------------------------------------
