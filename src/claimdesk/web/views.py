@@ -106,6 +106,9 @@ def title_of(stored: StoredArticle) -> str:
     return stored.article.title_text or stored.article.raw.title or "(untitled)"
 
 
+COPIES_SHOWN = 50  # near-duplicate copies listed on an article page (a wire story can have hundreds)
+
+
 @dataclass
 class Removed:
     reason: str
@@ -127,6 +130,7 @@ class ArticlePage:
     near_duplicates: list[NewsItem]
     speakers: list[str]
     entities: list[tuple[str, str, int]]  # (canonical, label, mentions)
+    copies_total: int = 0  # near-duplicate copies in all, of which ``near_duplicates`` lists the first
 
     def json(self) -> dict:
         """The API's article: the JSON contract of DESIGN.md plus what the store knows."""
@@ -158,7 +162,7 @@ def article_page(store: Store, article_id: str) -> ArticlePage:
                + marks.date_marks(stored.dates) + marks.reason_marks(headline_reasons))
     title_html = highlight(text, article.title.start, article.title.end, overlay) if article.title else None
     paragraphs = [highlight(text, span.start, span.end, overlay) for span in article.body]
-    related = queries.articles(store, [*stored.versions, *stored.near_duplicates])
+    related = queries.articles(store, [*stored.versions, *stored.near_duplicates[:COPIES_SHOWN]])
     by_id = {item.id: item for item in related}
     mentions: dict[tuple[str, str], int] = {}
     for entity in stored.entities:
@@ -174,6 +178,7 @@ def article_page(store: Store, article_id: str) -> ArticlePage:
         near_duplicates=[by_id[i] for i in stored.near_duplicates if i in by_id],
         speakers=sorted({c.speaker for c in stored.claims if c.speaker}),
         entities=sorted(((c, lbl, n) for (c, lbl), n in mentions.items()), key=lambda t: (-t[2], t[0])),
+        copies_total=len(stored.near_duplicates),
     )
 
 
