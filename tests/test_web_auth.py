@@ -269,6 +269,21 @@ def test_a_request_from_another_site_is_refused_even_with_the_token(app, store):
     assert count(store, "review_revisions") == 0
 
 
+def test_the_desks_own_forms_pass_the_origin_check_and_other_sites_do_not(app, store):
+    """Under the desk's Referrer-Policy (no-referrer) a browser posts the desk's own forms
+    with ``Origin: null``; its Fetch Metadata says where the post came from."""
+    rev = sign_in(app, "rev")
+    page = f"/claims/{path(store.plain_key)}"
+    form = {"rating": "False", "rationale": "x", "evidence": "", "csrf_token": api_token(rev)}
+    refused = [rev.post(page + "/reviews", data=form, headers={"Origin": "null", "Sec-Fetch-Site": site}).status_code
+               for site in ("cross-site", "same-site")]
+    assert refused == [403, 403] and count(store, "review_revisions") == 0
+    own = rev.post(page + "/reviews", data=form, headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 303 and count(store, "review_revisions") == 1
+    lying = rev.post(page + "/reviews", data={**form, "csrf_token": "0" * 64}, headers={"Origin": "null"})
+    assert lying.status_code == 403  # a null origin leaves the token to decide
+
+
 def test_signing_out_needs_the_token_too(app):
     rev = sign_in(app, "rev")
     assert rev.post("/signout").status_code == 403

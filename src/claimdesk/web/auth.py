@@ -6,8 +6,8 @@
   session, or before sign-in a random ``claimdesk_csrf`` cookie): HMAC-SHA256 keyed
   by that secret value. A page on another site can neither read the cookie nor
   compute the token. Every POST carries it (form field ``csrf_token`` or header
-  ``X-CSRF-Token``), pages and JSON API alike; a request whose ``Origin`` names
-  another site is refused as well.
+  ``X-CSRF-Token``), pages and JSON API alike; a request the browser marks as from
+  another site (``Sec-Fetch-Site``) or whose ``Origin`` names one is refused as well.
 - Sign-in attempts are rate-limited in the store (so that every worker process
   shares the count): after ``SIGNIN_LIMIT`` failures within ``SIGNIN_WINDOW`` for a
   name, or from a client address, further attempts are refused with 429 without
@@ -92,12 +92,20 @@ def csrf_token(request: Request) -> str:
 
 
 def _same_origin(request: Request) -> bool:
-    """False when the browser says the request comes from another site."""
+    """False when the browser says the request comes from another site.
+
+    The desk's own pages send ``Referrer-Policy: no-referrer``, under which browsers
+    send ``Origin: null`` on the desk's own form posts: so a null origin is not taken
+    as foreign. Fetch Metadata (``Sec-Fetch-Site``, which a page cannot set) decides
+    where the browser sends it; otherwise a named origin must be this host, and with no
+    usable origin the session-bound token decides alone.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")  # "none": the person typed or bookmarked it
     origin = request.headers.get("origin")
-    if origin is None:
-        return True  # not sent by every browser on same-origin POSTs; the token still decides
-    if origin == "null":
-        return False
+    if origin is None or origin == "null":
+        return True  # not sent, or hidden by the referrer policy; the token still decides
     parts = urlsplit(origin)
     return parts.netloc.lower() == (request.headers.get("host") or "").lower()
 
