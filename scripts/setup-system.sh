@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs (PostgreSQL, for the team-server store tests;
-# npm, which scripts/setup.sh installs htmx with).
+# npm, which scripts/setup.sh installs htmx with; chromium, which Playwright drives).
 # Installs only what is missing; needs root (CI and the development machines are).
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)  # htmx for the web desk (scripts/setup.sh)
+[ -x /usr/bin/chromium ] || missing+=(chromium)  # the browser tests (tests/test_browser.py, Playwright)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "claimdesk: not root, cannot install ${missing[*]}: those tests will be skipped" >&2
