@@ -432,7 +432,8 @@ def test_the_entity_page_lists_the_articles_that_mention_it(client):
     assert [a["outlet"] for a in api["articles"]] == ["Lakeside Courier", "Velmora Herald"]  # newest first
 
 
-def test_claimdesk_serve_serves_the_desk_over_http(store, client):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_claimdesk_serve_serves_the_desk_over_http(store, client, workers):
     import socket
     import subprocess
     import sys
@@ -444,10 +445,11 @@ def test_claimdesk_serve_serves_the_desk_over_http(store, client):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     db = store.url.split("///", 1)[1]
-    server = subprocess.Popen([sys.executable, "-m", "claimdesk.cli", "serve", "--db", db, "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "claimdesk.cli", "serve", "--db", db, "--port", str(port),
+                               "--workers", str(workers)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        for _ in range(100):
+        for _ in range(150):
             try:
                 response = httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
                 break
@@ -458,6 +460,10 @@ def test_claimdesk_serve_serves_the_desk_over_http(store, client):
         assert response.status_code == 200
         assert news_titles(response.text) == news_titles(client.get("/").text) != []
         assert "script-src 'self'" in response.headers["content-security-policy"]
+        # every worker serves the same desk: several requests (spread over the workers) all answer alike
+        for _ in range(4 * workers):
+            again = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+            assert again.status_code == 200 and news_titles(again.text) == news_titles(response.text)
     finally:
         server.terminate()
         out, _ = server.communicate(timeout=10)

@@ -310,20 +310,31 @@ HostOption = Annotated[str, typer.Option("--host", help="Address to listen on (1
 PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
 
 
-def _serve(store: Store, host: str, port: int) -> None:
+ServeWorkersOption = Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes answering requests (each opens the store; SQLite readers in WAL mode do not block each other).")]
+
+
+def _serve(store: Store, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from .web import create_app
 
     out.print(f"[bold]The claimdesk desk is on [cyan]http://{host}:{port}[/][/] (Ctrl-C stops it)", highlight=False)
-    uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+        return
+    # worker processes import the app by name and open the store themselves; it is already
+    # migrated here (opening it did), so they only read the schema version
+    os.environ["CLAIMDESK_DB"] = store.url
+    uvicorn.run("claimdesk.web.app:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")
 
 
 @app.command()
-def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000,
+          workers: ServeWorkersOption = 1) -> None:
     """Serve the web desk over the store: news line, articles, claims, speakers, reviews, feeds, API."""
     with _read_store(db) as store:
-        _serve(store, host, port)
+        _serve(store, host, port, workers)
 
 
 @app.command()

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from claimdesk.store import Store
+from claimdesk.store import Store, default_db_url
 from claimdesk.web import api, auth, feeds, pages, reviews
 from claimdesk.web.render import render
 from claimdesk.web.security import SecurityHeaders
@@ -51,6 +51,13 @@ def create_app(store: Store) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The desk over the store named by $CLAIMDESK_DB: what each worker process of
+    ``claimdesk serve --workers N`` builds for itself (uvicorn imports it by name).
+    The store lives as long as the process."""
+    return create_app(Store(default_db_url()))
 
 
 def _wants_html(request: Request) -> bool:
