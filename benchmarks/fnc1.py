@@ -74,7 +74,7 @@ def inference_time(model: hm.StanceModel, pairs, n: int = 200) -> float:
             seen.add(b)
             sample.append((h, b))
     t0 = time.perf_counter()
-    hand, inter = model.features(sample, cold)
+    hand, inter, _ = model.features(sample, cold)
     hm.decide(model.proba(hand, inter))
     return (time.perf_counter() - t0) / len(sample)
 
@@ -102,7 +102,7 @@ def main(argv=None) -> dict:
         model = hm.train([pairs[i] for i in tr], [labels[i] for i in tr], embedder, config)
         embedder.save()
         train_s.append(time.perf_counter() - t1)
-        hand, inter = model.features([pairs[i] for i in te], embedder)
+        hand, inter, _ = model.features([pairs[i] for i in te], embedder)
         for i, p in zip(te, hm.decide(model.proba(hand, inter))):
             pred[i] = p
         fold = report([labels[i] for i in te], [pred[i] for i in te])

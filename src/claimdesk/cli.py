@@ -178,6 +178,54 @@ def claims(speaker: Annotated[str, typer.Argument(help="A name or part of one: '
     out.print(views.claim_hits_table(speaker, hits))
 
 
+@app.command("headline-check")
+def headline_check(pairs_file: Annotated[str, typer.Argument(metavar="PAIRS.jsonl", help='JSON lines {"headline": ..., "body": ...}, or - for stdin.')],
+                   batch: Annotated[int, typer.Option(min=1, help="Pairs per batch (one parse and one embedding batch).")] = 32) -> None:
+    """Does each headline fit its body? One JSON `headline` object per input line (blank lines skipped).
+
+    Spans are {"in": "headline" or "body", "text", "start", "end"}, offsets into the string given.
+    A bad line is reported on stderr with its file and line, and stands as {"line": N, "error": ...}
+    in the output, so output line i answers the i-th non-blank input line; exit 1 when any line was bad.
+    """
+    from .analyze.headline import check_pairs, read_pair
+    from .publish.contract import headline_pair_json
+
+    try:
+        stream = sys.stdin if pairs_file == "-" else open(pairs_file, encoding="utf-8")
+    except OSError as e:
+        err.print(f"[red]error:[/] {pairs_file}: {e.strerror}")
+        raise typer.Exit(2)
+    name = "<stdin>" if pairs_file == "-" else pairs_file
+    failed = False
+
+    def flush(chunk: list[tuple[int, tuple[str, str] | str]]) -> None:
+        good = [item for _, item in chunk if not isinstance(item, str)]
+        checks = iter(check_pairs(good) if good else [])
+        for number, item in chunk:
+            result = {"line": number, "error": item} if isinstance(item, str) else headline_pair_json(next(checks))
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    with stream, _progress(err) as progress:
+        task = progress.add_task("checking headlines", total=None)
+        chunk: list[tuple[int, tuple[str, str] | str]] = []
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                chunk.append((number, read_pair(line)))
+            except ValueError as e:
+                failed = True
+                progress.console.print(f"error: {name}:{number}: {e}", style="red", highlight=False, markup=False)
+                chunk.append((number, str(e)))
+            if len(chunk) >= batch:
+                flush(chunk)
+                progress.advance(task, len(chunk))
+                chunk = []
+        flush(chunk)
+    raise typer.Exit(1 if failed else 0)
+
+
 train_app = typer.Typer(help="Train the models claimdesk ships.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 

@@ -6,9 +6,10 @@ offsets into ``text``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from ..model import SCHEMA_VERSION, Analysis, Article, Claim, DateMention, Entity, Span
+from ..model import SCHEMA_VERSION, Analysis, Article, Claim, DateMention, Entity, HeadlineCheck, Span
 
 
 def span(article: Article, s: Span | None) -> dict[str, Any] | None:
@@ -60,6 +61,36 @@ def date_json(article: Article, date: DateMention) -> dict[str, Any]:
     if date.earliest is not None:
         found["earliest"] = date.earliest  # the year is unknown; the text supports no earlier than this
     return found
+
+
+def headline_json(check: HeadlineCheck | None, text: str,
+                  where: Callable[[Span], dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """The ``headline`` object: verdict, stance, score, ``reasons`` as sentences (as DESIGN.md
+    has them, for readers that only show them) and ``evidence``, the same reasons with their
+    kind and the spans a person can check. Spans are offsets into ``text`` unless ``where``
+    places them otherwise (``headline_pair_json``). None when the article has no headline."""
+    if check is None:
+        return None
+    place = where or (lambda s: {"text": s.of(text), "start": s.start, "end": s.end})
+    return {
+        "verdict": check.verdict,
+        "stance": check.stance,
+        "score": check.score,
+        "reasons": [r.text for r in check.reasons],
+        "evidence": [{"kind": r.kind, "text": r.text, "spans": [place(s) for s in r.spans]} for r in check.reasons],
+    }
+
+
+def headline_pair_json(pair) -> dict[str, Any] | None:
+    """The ``headline`` object of a bare pair (``analyze.headline.PairCheck``, the
+    headline-check command): each span says which string it is in, ``"in": "headline"``
+    or ``"body"``, with ``start`` and ``end`` counted in that string as given."""
+
+    def where(s: Span) -> dict[str, Any]:
+        inside, base = ("headline", 0) if s.start < pair.headline_chars else ("body", pair.body_start)
+        return {"in": inside, "text": s.of(pair.text), "start": s.start - base, "end": s.end - base}
+
+    return headline_json(pair.check, pair.text, where)
 
 
 def analysis_json(analysis: Analysis) -> dict[str, Any]:
