@@ -125,6 +125,30 @@ def test_analyze_json_follows_the_contract(tmp_path, sample_text):
     assert ("Sergei Shoigu", "states") in by and ("Azer Gasimli", "doubts") in by
     persons = {e["canonical"]: e["role"] for e in doc["entities"] if e["label"] == "PERSON"}
     assert persons["Azer Gasimli"] == "head of the Institute of Political Management"
+    dates = {d["text"]: d for d in doc["dates"]}
+    assert dates["December 19"]["value"] == "XXXX-12-19" and dates["December 19"]["earliest"] == "2021"
+    headline = doc["headline"]
+    assert headline["verdict"] == "does-not-fit"
+    assert any("2016" in reason for reason in headline["reasons"])
+    assert any("conference call" in reason and "collegial meeting" in reason for reason in headline["reasons"])
+    for evidence in headline["evidence"]:
+        for span in evidence["spans"]:
+            assert sample_text[span["start"]:span["end"]] == span["text"]
+
+
+def test_ingest_stores_dates_and_the_headline_check_and_show_reads_them_back(tmp_path):
+    page = tmp_path / "varna.txt"
+    page.write_text("Storm closes the port of Varna for two days\n\n"
+                    "A storm closed the port of Varna for two days this week, port director Ivan Petrov said on "
+                    "Friday. Ships waited outside the harbour until the wind dropped on March 3, 2025, Petrov said.\n")
+    db = tmp_path / "v.db"
+    assert invoke("ingest", str(page), db=db).exit_code == 0
+    with Store(f"sqlite:///{db}") as store:
+        stored = store.get(hashlib.sha256(page.read_bytes()).hexdigest())
+    assert stored.headline is not None and stored.headline.verdict == "fits"
+    assert ("March 3, 2025", "2025-03-03") in [(d.span.of(stored.article.raw.text), d.value) for d in stored.dates]
+    shown = " ".join(invoke("show", stored.article.raw.id[:12], db=db).output.split())
+    assert "Headline fits" in shown and "2025-03-03" in shown
 
 
 def test_stored_claims_are_found_by_speaker(tmp_path, sample_text):

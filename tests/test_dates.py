@@ -99,6 +99,11 @@ def test_weekdays_point_back_in_the_past_tense_and_forward_in_the_future(dates):
     assert dates("He arrived on Monday night.")["Monday night"].value == "2023-12-18TNI"
 
 
+def test_a_weekday_without_a_document_date_is_that_day_of_an_unknown_week(dates):
+    assert dates("The court ruled on Tuesday.", published=None)["Tuesday"].value == "XXXX-WXX-2"
+    assert dates("The talks resume on Friday.", published=None)["Friday"].value == "XXXX-WXX-5"
+
+
 def test_the_day_before_counts_from_the_last_date_mentioned(dates):
     found = values(dates("The court ruled on Tuesday. The day before, protesters had gathered. "
                          "In 2015 the law changed; the year before, it had been debated."))

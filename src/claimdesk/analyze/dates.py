@@ -350,7 +350,7 @@ def _r_weekday(m: re.Match[str], ctx: _Context, start: int) -> tuple[str, str] |
     which = (m.group("which") or "").lower()
     pod = PARTS_OF_DAY.get((m.group("pod") or "").lower())
     if ctx.dct is None:
-        value = "XXXX-XX-XX"
+        value = f"XXXX-WXX-{weekday + 1}"  # TIMEX3: that weekday of an unknown week (Monday = 1)
     else:
         if which == "last":
             d = _weekday_near(weekday, ctx.dct - timedelta(days=1), "past")

@@ -101,4 +101,5 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         "entities": [entity_json(article, e) for e in analysis.entities],
         "claims": [claim_json(article, c) for c in analysis.claims],
         "dates": [date_json(article, d) for d in analysis.dates],
+        "headline": headline_json(analysis.headline, article.raw.text),
     }
