@@ -21,6 +21,7 @@ from claimdesk.store.schema import (
     documents,
     entities as entity_table,
     headline_checks,
+    person_counts,
     review_publications,
     review_revisions,
 )
@@ -302,9 +303,10 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
     """Articles matching every word of ``query``, best first, with a snippet whose matched
     terms sit between MATCH_OPEN and MATCH_CLOSE; the news line's filters apply too.
 
-    SQLite: FTS5 with each word quoted (user input is never FTS syntax). PostgreSQL:
-    websearch syntax over the tsvector, as ``Store.search``. Snippets are made for the
-    page's articles only.
+    SQLite: FTS5 with each word quoted (user input is never FTS syntax); a word found in
+    more than SEARCH_RANKED articles is ranked among its most recently stored matches
+    (``_ranked_page``). PostgreSQL: websearch syntax over the tsvector, as ``Store.search``,
+    every match ranked. Snippets are made for the page's articles only.
     """
     page, page_size = _paging(page, page_size)
     words = _WORD.findall(query)
@@ -330,19 +332,52 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
         fts = table("articles_fts", column("rowid"), column("rank"))
         matched = " ".join('"' + word.replace('"', '""') + '"' for word in words)
         match = literal_column("articles_fts").op("MATCH")(matched)
-        pks = (select(d.pk).select_from(fts.join(documents, d.pk == fts.c.rowid))
-               .where(match, *conditions).order_by(fts.c.rank, d.pk))
+
+        def ranked_from(cutoff: int | None):
+            """Matches ranked by FTS5's rank (bm25, title weighted), those stored at or after
+            ``cutoff`` alone when given: FTS5 then scores only them."""
+            candidates = select(fts.c.rowid, fts.c.rank).where(match)
+            if cutoff is not None:
+                candidates = candidates.where(fts.c.rowid >= cutoff)
+            candidates = candidates.subquery("candidates")
+            return (select(d.pk).select_from(candidates.join(documents, d.pk == candidates.c.rowid))
+                    .where(*conditions).order_by(candidates.c.rank, d.pk))
 
         def snippets(connection, chosen):
             snippet = func.snippet(literal_column("articles_fts"), -1, MATCH_OPEN, MATCH_CLOSE, "…", 24)
             return dict(connection.execute(select(fts.c.rowid, snippet).where(match, fts.c.rowid.in_(chosen))).all())
 
     with store._reading() as connection:
-        chosen, has_next = _page_of(connection, pks, page, page_size)
+        if store.engine.dialect.name == "postgresql":
+            chosen, has_next = _page_of(connection, pks, page, page_size)
+        else:
+            chosen, has_next = _ranked_page(connection, fts, match, ranked_from, page, page_size)
         rows = _described(connection, chosen)
         found = snippets(connection, chosen) if chosen else {}
     return NewsPage(items=[_news_item(r, found.get(r.pk)) for r in rows], page=page, page_size=page_size,
                     has_next=has_next, filters=filters, query=query)
+
+
+SEARCH_RANKED = 2000  # a word matching more articles than this: the newest this many of them are ranked
+
+
+def _ranked_page(connection, fts, match, ranked_from, page: int, page_size: int) -> tuple[list[int], bool]:
+    """A page of SQLite search results, ranking a bounded set of matches.
+
+    FTS5 scores every match before it can sort them, and a common word matches most of a
+    large store (tens of thousands of articles: seconds per search). So the matches are
+    ranked among the SEARCH_RANKED most recently stored ones (found by rowid, which costs
+    no scoring), a set grown fourfold until it fills the asked page after the filters or
+    holds every match. When a word matches fewer articles, every match is ranked.
+    """
+    wanted = page * page_size + 1
+    bound = max(SEARCH_RANKED, 4 * wanted)
+    while True:
+        cutoff = connection.scalar(select(fts.c.rowid).where(match).order_by(fts.c.rowid.desc()).limit(1).offset(bound - 1))
+        chosen, has_next = _page_of(connection, ranked_from(cutoff), page, page_size)
+        if cutoff is None or len(chosen) == page_size and has_next:
+            return chosen, has_next
+        bound *= 4
 
 
 def articles(store: Store, ids: list[str]) -> list[NewsItem]:
@@ -354,13 +389,24 @@ def articles(store: Store, ids: list[str]) -> list[NewsItem]:
     return [_news_item(rows[i]) for i in ids if i in rows]
 
 
-def mentioning(store: Store, name: str, *, page: int = 1, page_size: int = PAGE_SIZE) -> list[NewsItem]:
-    """Articles that mention the entity ``name`` (its canonical name), newest first."""
+def mentioning(store: Store, name: str, *, page: int = 1, page_size: int = PAGE_SIZE,
+               mentions: int | None = None) -> list[NewsItem]:
+    """Articles that mention the entity ``name`` (its canonical name), newest first.
+
+    ``mentions``: how many mentions they have, when known. Many: the news line is read
+    newest first and each article tested through the entity index, stopping at the page;
+    few (or unknown): their articles are chosen through the entity index and sorted.
+    """
     page, page_size = _paging(page, page_size)
     e = entity_table.c
+    name = _normal_name(name)
+    if mentions is not None and mentions >= _WALK_FROM:
+        chosen = exists().where(e.canonical == name, e.doc_pk == documents.c.pk)
+    else:
+        chosen = documents.c.pk.in_(select(e.doc_pk).where(e.canonical == name))
     statement = (
         select(*_news_columns())
-        .where(documents.c.pk.in_(select(e.doc_pk).where(e.canonical == _normal_name(name))), _latest_version())
+        .where(chosen, _latest_version())
         .order_by(*_newest_first())
         .limit(page_size)
         .offset((page - 1) * page_size)
@@ -403,16 +449,18 @@ def _by(name: str):
     return func.lower(claim_table.c.speaker) == func.lower(name)
 
 
-def _about(name: str):
-    """Claims whose content holds a mention of the entity ``name``: in the articles that
-    mention them (the entity index), a mention inside the claim's content."""
+def _about(name: str, *, driven: bool = True):
+    """Claims whose content holds a mention of the entity ``name``: a mention inside the
+    claim's content. ``driven``: also "in the articles that mention them", which lets the
+    entity index choose the claims (few mentions); without it the test is made claim by
+    claim (when the claims are already chosen by article: a walk of the news line)."""
     c, e = claim_table.c, entity_table.c
     inside = entity_table.alias("inside")
-    return and_(
-        c.doc_pk.in_(select(e.doc_pk).where(e.canonical == name)),
-        exists().where(inside.c.canonical == name, inside.c.doc_pk == c.doc_pk,
-                       inside.c.start >= c.content_start, inside.c.end <= c.content_end),
-    )
+    mention_inside = exists().where(inside.c.canonical == name, inside.c.doc_pk == c.doc_pk,
+                                    inside.c.start >= c.content_start, inside.c.end <= c.content_end)
+    if not driven:
+        return mention_inside
+    return and_(c.doc_pk.in_(select(e.doc_pk).where(e.canonical == name)), mention_inside)
 
 
 def _describe_claims(connection, keys: list[tuple[int, int]]) -> list[ClaimRef]:
@@ -435,58 +483,136 @@ def _newest_first_rows(rows: list) -> list:
     return sorted(rows, key=lambda r: (r.day or "", r.ingested_at, r.doc_pk), reverse=True)
 
 
-def person_claims(store: Store, name: str, *, page: int = 1, page_size: int = PAGE_SIZE) -> PersonClaims:
-    """Every claim by ``name`` (as speaker) and about them (their mention inside a claim's
-    content) in the latest version of each article, newest articles first, with what
-    the timeline, roles, hedges and outlets summaries need.
+CLAIMS_PAGE_SIZE = 50  # claims by (and about) a person per page
+# From this many claims on, a person's page of claims is found by walking the news line
+# (newest articles first) and stopping at the page; below it, their claims are sorted.
+_WALK_FROM = 2000
 
-    One indexed pass each over their claims, the claims about them and their mentions
-    (claim keys, hedge, article date and outlet only); the page's claims alone are then
-    read with their text.
-    """
+
+@dataclass(frozen=True)
+class PersonSummary:
+    """What a speaker or entity page says of all their claims and mentions, as counts:
+    computed by GROUP BY queries over indexes, never by reading every claim."""
+
+    name: str
+    by_total: int
+    about_total: int
+    timeline: list[TimelinePoint]  # by month (YYYY-MM) of the articles' dates, undated last
+    roles: list[tuple[str, int]]
+    hedges: list[tuple[str, int]]
+    outlets: list[tuple[str, int]]
+    labels: list[tuple[str, int]]
+
+
+def person_summary(store: Store, name: str) -> PersonSummary:
+    """Totals, the monthly timeline, roles, hedges, outlets and labels of ``name``, over the
+    latest version of each article, from the counts kept on ingest (``person_counts``,
+    see ``claimdesk.store.summaries``): a few hundred rows even for the most quoted.
+
+    Claims *by* them: their speaker name in any case (as the claim lists match). Claims
+    *about* them and their mentions: their canonical name. Outlets: articles quoting or
+    mentioning the name in any case."""
     name = _normal_name(name)
-    page, page_size = _paging(page, page_size)
-    c, d, e = claim_table.c, documents.c, entity_table.c
-    latest = _latest_version()
-    facts = (c.doc_pk, c.seq, c.hedge, func.substr(d.published, 1, 10).label("day"), d.ingested_at, d.outlet)
+    p = person_counts.c
     with store._reading() as connection:
-        by_rows = connection.execute(
-            select(*facts).select_from(claim_table).join(documents, d.pk == c.doc_pk).where(_by(name), latest)
+        by_groups = connection.execute(
+            select(p.month, p.detail, func.sum(p.n)).where(p.kind == "by", func.lower(p.name) == func.lower(name))
+            .group_by(p.month, p.detail)
         ).all()
-        about_rows = connection.execute(
-            select(*facts).select_from(claim_table).join(documents, d.pk == c.doc_pk)
-            .where(_about(name), latest, or_(c.speaker.is_(None), ~_by(name)))
+        rows = connection.execute(
+            select(p.kind, p.month, p.detail, p.n).where(p.kind.in_(["about", "mention"]), p.name == name)
         ).all()
-        mentions = connection.execute(
-            select(e.doc_pk, e.label, e.role, d.outlet).join(documents, d.pk == e.doc_pk).where(e.canonical == name, latest)
+        outlet_counts = connection.execute(
+            select(p.detail, p.n).where(p.kind == "outlet", p.name == name.lower())
         ).all()
-        by_rows, about_rows = _newest_first_rows(by_rows), _newest_first_rows(about_rows)
-        window = slice((page - 1) * page_size, page * page_size)
-        by_page = _describe_claims(connection, [(r.doc_pk, r.seq) for r in by_rows[window]])
-        about_page = _describe_claims(connection, [(r.doc_pk, r.seq) for r in about_rows[window]])
-    days: dict[str | None, list[int]] = {}
-    for row in by_rows:
-        days.setdefault(row.day, [0, 0])[0] += 1
-    for row in about_rows:
-        days.setdefault(row.day, [0, 0])[1] += 1
-    timeline = [TimelinePoint(k, by, ab) for k, (by, ab) in sorted(days.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))]
-    hedge_counts = Counter(row.hedge for row in by_rows)
-    outlet_docs: dict[str, set[int]] = {}
-    for row in [*by_rows, *mentions]:
-        if row.outlet is not None:
-            outlet_docs.setdefault(row.outlet, set()).add(row.doc_pk)
-    return PersonClaims(
+    months: dict[str | None, list[int]] = {}
+    hedge_counts: Counter = Counter()
+    roles: Counter = Counter()
+    labels: Counter = Counter()
+    for month, hedge, n in by_groups:
+        if n:
+            months.setdefault(month or None, [0, 0])[0] += n
+            hedge_counts[hedge] += n
+    about_total = 0
+    for kind, month, detail, n in rows:
+        if n <= 0:
+            continue
+        if kind == "about":
+            months.setdefault(month or None, [0, 0])[1] += n
+            about_total += n
+        else:
+            label, _, role = detail.partition("\t")
+            labels[label] += n
+            if role:
+                roles[role] += n
+    timeline = [TimelinePoint(k, by, ab) for k, (by, ab) in sorted(months.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+                if by or ab]
+    return PersonSummary(
         name=name,
-        by=by_page,
-        about=about_page,
-        by_total=len(by_rows),
-        about_total=len(about_rows),
+        by_total=sum(hedge_counts.values()),
+        about_total=about_total,
         timeline=timeline,
-        roles=_most_common(Counter(m.role for m in mentions if m.role), 20),
-        hedges=[(h, hedge_counts[h]) for h in (*HEDGES, *sorted(set(hedge_counts) - set(HEDGES))) if h in hedge_counts],
-        outlets=_most_common(Counter({o: len(docs) for o, docs in outlet_docs.items()}), 20),
-        labels=_most_common(Counter(m.label for m in mentions), 20),
+        roles=_most_common(roles, 20),
+        hedges=[(h, hedge_counts[h]) for h in (*HEDGES, *sorted(set(hedge_counts) - set(HEDGES))) if hedge_counts[h] > 0],
+        outlets=_most_common(Counter({o: n for o, n in outlet_counts if n > 0}), 20),
+        labels=_most_common(labels, 20),
     )
+
+
+def _claim_page(store: Store, which, total: int, page: int, page_size: int, walking=None) -> list[ClaimRef]:
+    """One page of the claims ``which`` selects (latest versions, newest articles first,
+    claims of an article in text order), out of ``total``.
+
+    Few claims: their keys are read through their own index and sorted. Many (a most
+    quoted speaker has tens of thousands): the news line index is walked newest first,
+    a growing batch of articles at a time, and their claims looked up by article, until
+    the page is full, so the cost follows the page's depth, not the person's fame.
+    ``walking``: the condition to use on the walk, when it differs from ``which``.
+    """
+    c, d = claim_table.c, documents.c
+    skip = (page - 1) * page_size
+    if total <= skip:
+        return []
+    with store._reading() as connection:
+        if total < _WALK_FROM:
+            chosen = [(r.doc_pk, r.seq) for r in connection.execute(
+                select(c.doc_pk, c.seq).select_from(claim_table).join(documents, d.pk == c.doc_pk)
+                .where(which, _latest_version()).order_by(*_newest_first(), c.seq)
+                .limit(page_size).offset(skip)
+            )]
+            return _describe_claims(connection, chosen)
+        chosen: list[tuple[int, int]] = []
+        walked, batch = 0, 500
+        while len(chosen) < skip + page_size:
+            pks = list(connection.scalars(
+                select(d.pk).where(_latest_version()).order_by(*_newest_first()).limit(batch).offset(walked)))
+            if not pks:
+                break
+            walked += batch
+            found: dict[int, list[int]] = {}
+            for doc_pk, seq in connection.execute(
+                    select(c.doc_pk, c.seq).where(c.doc_pk.in_(pks), which if walking is None else walking)):
+                found.setdefault(doc_pk, []).append(seq)
+            chosen.extend((pk, seq) for pk in pks for seq in sorted(found.get(pk, ())))
+            batch = min(batch * 2, 8000)
+        return _describe_claims(connection, chosen[skip:skip + page_size])
+
+
+def person_claims(store: Store, name: str, *, page: int = 1, page_size: int | None = None,
+                  summary: PersonSummary | None = None) -> PersonClaims:
+    """Claims by ``name`` (as speaker) and about them (their mention inside a claim's
+    content) in the latest version of each article, one page of each, newest articles
+    first, with the summaries of all of them (``summary``, when the caller has it)."""
+    name = _normal_name(name)
+    page, page_size = max(page, 1), min(max(page_size or CLAIMS_PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    summary = summary if summary is not None else person_summary(store, name)
+    by = _claim_page(store, _by(name), summary.by_total, page, page_size)
+    not_theirs = or_(claim_table.c.speaker.is_(None), ~_by(name))
+    about = _claim_page(store, and_(_about(name), not_theirs), summary.about_total, page, page_size,
+                        walking=and_(_about(name, driven=False), not_theirs))
+    return PersonClaims(name=name, by=by, about=about, by_total=summary.by_total, about_total=summary.about_total,
+                        timeline=summary.timeline, roles=summary.roles, hedges=summary.hedges,
+                        outlets=summary.outlets, labels=summary.labels)
 
 
 def _most_common(counts: Counter, n: int) -> list[tuple[str, int]]:

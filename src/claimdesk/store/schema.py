@@ -8,7 +8,7 @@ the migration: an FTS5 virtual table on SQLite, a table with a generated
 Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0003 ``documents.extracted``; 0004 ``dates``, ``headline_checks`` and ``headline_reasons``;
 0005 the review desk: ``users``, ``sessions``, ``signin_attempts``, ``review_revisions``,
-``review_publications``; 0006 the web desk's indexes.
+``review_publications``; 0006 the web desk's indexes; 0007 ``person_counts``.
 """
 
 from __future__ import annotations
@@ -293,6 +293,20 @@ class ReviewPublicationRow(Base):
     )
 
 
+class PersonCountRow(Base):
+    """Counts per person kept on ingest for speaker and entity pages (``claimdesk.store.summaries``)."""
+
+    __tablename__ = "person_counts"
+
+    kind: Mapped[str] = mapped_column(Text, primary_key=True)  # by, about, mention, outlet
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    month: Mapped[str] = mapped_column(Text, primary_key=True)  # YYYY-MM, '' undated or not by month
+    detail: Mapped[str] = mapped_column(Text, primary_key=True)  # hedge, label<TAB>role, outlet
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_person_counts_kind_lower_name", "kind", func.lower(name)),)
+
+
 documents = Document.__table__
 body_ranges = BodyRange.__table__
 removed_ranges = RemovedRange.__table__
@@ -309,3 +323,4 @@ sessions = SessionRow.__table__
 signin_attempts = SigninAttemptRow.__table__
 review_revisions = ReviewRevisionRow.__table__
 review_publications = ReviewPublicationRow.__table__
+person_counts = PersonCountRow.__table__

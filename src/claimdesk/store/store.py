@@ -31,7 +31,7 @@ from claimdesk.model import (
     Span,
     StoredArticle,
 )
-from claimdesk.store import fts, migrate, neardup
+from claimdesk.store import fts, migrate, neardup, summaries
 from claimdesk.store.schema import (
     body_ranges,
     claims as claim_table,
@@ -291,6 +291,15 @@ class Store:
                 ).scalar_one()
                 if group_pk is None:
                     connection.execute(update(documents).where(documents.c.pk == pk).values(group_pk=pk))
+                if version > 1:  # the version this one supersedes no longer counts on person pages
+                    previous = connection.scalar(select(documents.c.pk).where(
+                        documents.c.url == raw.url, documents.c.version == version - 1))
+                    if previous is not None:
+                        summaries.apply(connection, summaries.stored_counts(connection, previous), -1)
+                summaries.apply(connection, summaries.counts(
+                    raw.published, raw.outlet,
+                    [(c.speaker, c.hedge, c.content.start, c.content.end) for c in claims],
+                    [(e.canonical, e.label, e.role, e.span.start, e.span.end) for e in entities]))
                 if article.body:
                     connection.execute(
                         insert(body_ranges),

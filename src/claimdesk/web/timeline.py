@@ -1,4 +1,4 @@
-"""A timeline of claims as server-rendered SVG geometry: one dot per day with claims,
+"""A timeline of claims as server-rendered SVG geometry: one dot per month with claims,
 its area growing with their number; claims *by* a person on one row, *about* them
 on another. The template draws it (text escaped there); no script, no chart library."""
 
@@ -59,7 +59,7 @@ def _day(value: str | None) -> date | None:
 
 def chart(points: list[TimelinePoint]) -> Chart | None:
     """The chart's geometry, or None when no claim has a dated article."""
-    dated = [(d, p) for p in points if (d := _day(p.date)) is not None]
+    dated = [(d, p) for p in points if (d := _day(p.date)) is not None]  # dates as given (months from the store)
     undated = sum(p.by + p.about for p in points if _day(p.date) is None)
     if not dated:
         return None
@@ -81,10 +81,11 @@ def chart(points: list[TimelinePoint]) -> Chart | None:
         for row, n in (("by", point.by), ("about", point.about)):
             if n:
                 noun = "claim" if n == 1 else "claims"
-                dots.append(Dot(x_of(day), ROWS[row], r_of(n), row, f"{day.isoformat()}: {n} {noun} {row}"))
-    ticks = [Tick(x_of(first), first.isoformat())]
+                dots.append(Dot(x_of(day), ROWS[row], r_of(n), row, f"{point.date}: {n} {noun} {row}"))
+    shown = {d: p.date for d, p in dated}
+    ticks = [Tick(x_of(first), shown[first])]
     if last != first:
-        ticks.append(Tick(x_of(last), last.isoformat()))
+        ticks.append(Tick(x_of(last), shown[last]))
         for year in range(first.year + 1, last.year + 1):
             boundary = date(year, 1, 1)
             if (boundary - first).days > span_days * 0.12 and (last - boundary).days > span_days * 0.12:

@@ -1,0 +1,109 @@
+"""Counts kept per person on ingest, so that a speaker or entity page can summarise all
+their claims and mentions (tens of thousands for the most quoted) by reading a few
+hundred rows.
+
+``person_counts`` holds, for the latest version of every article:
+
+- ``by``: claims per speaker (as stored), month of the article's date and hedge;
+- ``about``: claims whose content holds a mention of an entity (canonical name), per
+  month, their own claims excepted (speaker equal to the name, any case);
+- ``mention``: mentions per canonical name, label and role (``label<TAB>role``);
+- ``outlet``: articles per name (lower case) and outlet that quote or mention the name.
+
+``Store.add`` adds an article's counts in the transaction that stores it, and takes
+away those of the version it supersedes. Months are ``YYYY-MM`` (``''``: undated).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, select
+
+from claimdesk.store.schema import claims as claim_table, documents, entities as entity_table, person_counts
+
+Key = tuple[str, str, str, str]  # kind, name, month, detail
+
+
+def counts(published: str | None, outlet: str | None,
+           claims: Iterable[tuple[str | None, str, int, int]],
+           mentions: Iterable[tuple[str, str, str | None, int, int]]) -> Counter[Key]:
+    """One article's counts. ``claims``: (speaker, hedge, content start, content end);
+    ``mentions``: (canonical, label, role, start, end)."""
+    claims, mentions = list(claims), list(mentions)
+    month = (published or "")[:7]
+    found: Counter[Key] = Counter()
+    for speaker, hedge, *_ in claims:
+        if speaker is not None:
+            found["by", speaker, month, hedge] += 1
+    for canonical, label, role, _, _ in mentions:
+        found["mention", canonical, "", f"{label}\t{role or ''}"] += 1
+    for speaker, _, start, end in claims:
+        inside = {c for c, _, _, s, e in mentions if s >= start and e <= end}
+        for canonical in inside:
+            if speaker is None or speaker.lower() != canonical.lower():
+                found["about", canonical, month, ""] += 1
+    if outlet is not None:
+        names = {s.lower() for s, *_ in claims if s is not None} | {c.lower() for c, *_ in mentions}
+        for name in names:
+            found["outlet", name, "", outlet] += 1
+    return found
+
+
+def stored_counts(connection: Connection, doc_pk: int) -> Counter[Key]:
+    """The counts of an article as stored (to take them away when a new version supersedes it)."""
+    d, c, e = documents.c, claim_table.c, entity_table.c
+    doc = connection.execute(select(d.published, d.outlet).where(d.pk == doc_pk)).first()
+    if doc is None:
+        return Counter()
+    claims = connection.execute(select(c.speaker, c.hedge, c.content_start, c.content_end).where(c.doc_pk == doc_pk)).all()
+    mentions = connection.execute(select(e.canonical, e.label, e.role, e.start, e.end).where(e.doc_pk == doc_pk)).all()
+    return counts(doc.published, doc.outlet, claims, mentions)
+
+
+def apply(connection: Connection, found: Counter[Key], sign: int = 1) -> None:
+    """Add (``sign`` 1) or take away (-1) counts."""
+    if not found:
+        return
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(person_counts)
+    statement = statement.on_conflict_do_update(
+        index_elements=["kind", "name", "month", "detail"],
+        set_={"n": person_counts.c.n + statement.excluded.n},
+    )
+    rows = [{"kind": k, "name": name, "month": m, "detail": det, "n": sign * n} for (k, name, m, det), n in found.items()]
+    for start in range(0, len(rows), 2000):
+        connection.execute(statement, rows[start:start + 2000])
+
+
+def backfill(connection: Connection, batch: int = 2000) -> None:
+    """Counts of every stored article that no newer version supersedes (a store made
+    before ``person_counts`` existed), a batch of articles at a time."""
+    d, c, e = documents.c, claim_table.c, entity_table.c
+    newer = documents.alias("newer")
+    from sqlalchemy import exists
+
+    latest = ~exists().where(newer.c.url == d.url, newer.c.version > d.version)
+    last = 0
+    while True:
+        docs = connection.execute(
+            select(d.pk, d.published, d.outlet).where(d.pk > last, latest).order_by(d.pk).limit(batch)).all()
+        if not docs:
+            return
+        pks = [r.pk for r in docs]
+        claims: dict[int, list] = {}
+        for r in connection.execute(select(c.doc_pk, c.speaker, c.hedge, c.content_start, c.content_end)
+                                    .where(c.doc_pk.in_(pks))):
+            claims.setdefault(r.doc_pk, []).append(tuple(r[1:]))
+        mentions: dict[int, list] = {}
+        for r in connection.execute(select(e.doc_pk, e.canonical, e.label, e.role, e.start, e.end).where(e.doc_pk.in_(pks))):
+            mentions.setdefault(r.doc_pk, []).append(tuple(r[1:]))
+        found: Counter[Key] = Counter()
+        for r in docs:
+            found.update(counts(r.published, r.outlet, claims.get(r.pk, []), mentions.get(r.pk, [])))
+        apply(connection, found)
+        last = pks[-1]
