@@ -467,13 +467,28 @@ def _describe_claims(connection, keys: list[tuple[int, int]]) -> list[ClaimRef]:
     """These claims ((doc_pk, seq) pairs) with their parts as text, in the order given."""
     if not keys:
         return []
-    c = claim_table.c
-    rows = connection.execute(
-        select(c.doc_pk, *_claim_columns()).join(documents, documents.c.pk == c.doc_pk)
-        .where(c.doc_pk.in_({k[0] for k in keys}))
-    ).all()
-    found = {(r.doc_pk, r.seq): r for r in rows}
-    return [_claim_ref(found[k]) for k in keys if k in found]
+    c, d = claim_table.c, documents.c
+    wanted = set(keys)
+    docs = {r.pk: r for r in connection.execute(
+        select(d.pk, d.id, d.text, d.title_start, d.title_end, d.stated_title, d.outlet, d.published, d.ingested_at)
+        .where(d.pk.in_({k[0] for k in keys}))
+    )}  # each article's text read once; the claims' parts are cut from it here
+
+    def cut(text: str, start: int | None, end: int | None) -> str | None:
+        return text[start:end] if start is not None and end is not None else None
+
+    found = {}
+    for r in connection.execute(select(claim_table).where(c.doc_pk.in_(docs))):
+        if (r.doc_pk, r.seq) not in wanted:
+            continue
+        doc = docs[r.doc_pk]
+        found[r.doc_pk, r.seq] = ClaimRef(
+            article_id=doc.id, seq=r.seq, title=cut(doc.text, doc.title_start, doc.title_end) or doc.stated_title or "",
+            outlet=doc.outlet, published=doc.published, ingested_at=doc.ingested_at, speaker=r.speaker,
+            source=cut(doc.text, r.source_start, r.source_end), cue=cut(doc.text, r.cue_start, r.cue_end) or "",
+            content=cut(doc.text, r.content_start, r.content_end) or "", hedge=r.hedge, negated=bool(r.negated),
+            medium=cut(doc.text, r.medium_start, r.medium_end))
+    return [found[k] for k in keys if k in found]
 
 
 def _newest_first_rows(rows: list) -> list:
@@ -567,7 +582,8 @@ def _claim_page(store: Store, which, total: int, page: int, page_size: int, walk
     quoted speaker has tens of thousands): the news line index is walked newest first,
     a growing batch of articles at a time, and their claims looked up by article, until
     the page is full, so the cost follows the page's depth, not the person's fame.
-    ``walking``: the condition to use on the walk, when it differs from ``which``.
+    ``walking``: the condition to use on the walk, made for a batch of article pks, when
+    it differs from ``which``.
     """
     c, d = claim_table.c, documents.c
     skip = (page - 1) * page_size
@@ -581,18 +597,24 @@ def _claim_page(store: Store, which, total: int, page: int, page_size: int, walk
                 .limit(page_size).offset(skip)
             )]
             return _describe_claims(connection, chosen)
+        # articles to walk for the page at the person's average rate of claims per article
+        # (pks are never reused: the highest is about the number of articles), and more
+        articles = connection.scalar(select(func.max(d.pk))) or 1
+        batch = min(max(int(1.5 * (skip + page_size) * articles / total), 50), 8000)
         chosen: list[tuple[int, int]] = []
-        walked, batch = 0, 500
+        walked = 0
         while len(chosen) < skip + page_size:
-            pks = list(connection.scalars(
-                select(d.pk).where(_latest_version()).order_by(*_newest_first()).limit(batch).offset(walked)))
+            pks = list(connection.scalars(select(d.pk).order_by(*_newest_first()).limit(batch).offset(walked)))
             if not pks:
                 break
             walked += batch
             found: dict[int, list[int]] = {}
             for doc_pk, seq in connection.execute(
-                    select(c.doc_pk, c.seq).where(c.doc_pk.in_(pks), which if walking is None else walking)):
+                    select(c.doc_pk, c.seq).where(c.doc_pk.in_(pks), which if walking is None else walking(pks))):
                 found.setdefault(doc_pk, []).append(seq)
+            if found:  # superseded versions out: tested for the articles with claims alone
+                latest = set(connection.scalars(select(d.pk).where(d.pk.in_(found), _latest_version())))
+                found = {pk: seqs for pk, seqs in found.items() if pk in latest}
             chosen.extend((pk, seq) for pk in pks for seq in sorted(found.get(pk, ())))
             batch = min(batch * 2, 8000)
         return _describe_claims(connection, chosen[skip:skip + page_size])
@@ -608,8 +630,13 @@ def person_claims(store: Store, name: str, *, page: int = 1, page_size: int | No
     summary = summary if summary is not None else person_summary(store, name)
     by = _claim_page(store, _by(name), summary.by_total, page, page_size)
     not_theirs = or_(claim_table.c.speaker.is_(None), ~_by(name))
-    about = _claim_page(store, and_(_about(name), not_theirs), summary.about_total, page, page_size,
-                        walking=and_(_about(name, driven=False), not_theirs))
+    e = entity_table.c
+
+    def about_in(pks):  # the batch's articles that mention them (entity index), then each claim
+        return and_(claim_table.c.doc_pk.in_(select(e.doc_pk).where(e.canonical == name, e.doc_pk.in_(pks))),
+                    _about(name, driven=False), not_theirs)
+
+    about = _claim_page(store, and_(_about(name), not_theirs), summary.about_total, page, page_size, walking=about_in)
     return PersonClaims(name=name, by=by, about=about, by_total=summary.by_total, about_total=summary.about_total,
                         timeline=summary.timeline, roles=summary.roles, hedges=summary.hedges,
                         outlets=summary.outlets, labels=summary.labels)
