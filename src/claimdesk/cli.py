@@ -374,7 +374,7 @@ def _serve(store: Store, host: str, port: int, workers: int = 1) -> None:
     # migrated here (opening it did), so they only read the schema version
     os.environ["CLAIMDESK_DB"] = store.url
     uvicorn.run("claimdesk.web.app:app_from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level="warning")
+                workers=workers, log_level="warning", http="claimdesk.web.serving:NoDelayH11Protocol")
 
 
 @app.command()
