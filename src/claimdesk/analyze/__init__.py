@@ -22,7 +22,7 @@ from ..model import Analysis, Article
 if TYPE_CHECKING:  # spaCy loads only for commands that analyse
     from spacy.tokens import Doc
 
-HEADLINE_BATCH = 16  # articles whose headlines go through the embedding model together
+HEADLINE_BATCH = 32  # articles whose headlines go through the embedding model together (the parse batch)
 
 
 def analyze_articles(articles: Iterable[Article], *, workers: int = 1) -> Iterator[Analysis]:
