@@ -180,3 +180,20 @@ def test_person_counts_filled_from_a_store_equal_those_kept_on_ingest(filled):
         connection.execute(delete(person_counts))
         summaries.backfill(connection)  # what migration 0007 does to an older store
     assert kept() == on_ingest and on_ingest
+
+
+def test_pages_kept_for_readers_follow_every_change_of_the_store(filled):
+    store, ids = filled
+    with TestClient(create_app(store)) as client:
+        line, speaker, judged = client.get("/").text, client.get("/speakers/Tomas%20Weller").text, client.get("/?verdict=False").text
+        assert client.get("/").text == line  # unchanged store: the same page
+        assert "Story 5" not in line and ids["weller"] not in judged
+        add(store, 5, outlet="Gazette", published="2024-06-01", speaker="Tomas Weller", cue="said",
+            content="the piers would hold", hedge="states", filler="Another story. " * 12)
+        assert "Story 5" in client.get("/").text
+        assert "2 claims by" in client.get("/speakers/Tomas%20Weller").text and "1 claim by" in speaker
+        desk.add_user(store, "ed", "not-a-real-hash", "editor")
+        key = desk.claim_key(ids["weller"], 0)
+        desk.add_review(store, key, rating="False", rationale="The engineers were heard.", reviewer="ed")
+        desk.publish(store, key, editor="ed")
+        assert ids["weller"] in client.get("/?verdict=False").text  # a review published: the filter sees it

@@ -253,6 +253,16 @@ def _described(connection, pks: list[int], extra=()) -> list:
     return [rows[pk] for pk in pks if pk in rows]
 
 
+def generation(store: Store) -> tuple[int, int, int]:
+    """Changes whenever an article is stored or a review written, published or unpublished
+    (the highest pk of each table; pks are never reused and these rows never deleted):
+    what was read from the store before is still true while it stays the same."""
+    newest = [select(func.max(t.c.pk)).scalar_subquery() for t in (documents, review_revisions, review_publications)]
+    with store._reading() as connection:
+        row = connection.execute(select(*newest)).one()
+    return tuple(v or 0 for v in row)
+
+
 def distinct_speakers(store: Store) -> list[str]:
     """Every speaker name stored (read from the speaker index)."""
     c = claim_table.c

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from claimdesk.store import Store, default_db_url
 from claimdesk.web import api, auth, feeds, pages, reviews
+from claimdesk.web.pagecache import PageCache
 from claimdesk.web.render import render
 from claimdesk.web.security import SecurityHeaders
 
@@ -36,6 +37,7 @@ def create_app(store: Store) -> FastAPI:
         redoc_url=None,
     )
     app.state.store = store
+    app.state.page_cache = PageCache()  # pages for readers not signed in, until the store changes
     app.add_middleware(SecurityHeaders)
     if VENDOR.is_dir():
         app.mount("/static/vendor", StaticFiles(directory=VENDOR), name="vendor")

@@ -26,18 +26,29 @@ def _params(request: Request) -> dict:
     return dict(request.query_params)
 
 
+def _kept(request: Request, store: Store, render_page):
+    """The page as kept by the app's page cache (``pagecache``) or rendered now."""
+    return request.app.state.page_cache.page(request, store, render_page)
+
+
 @router.get("/", name="news_line")
 def news_line(request: Request, store: StoreDep, filters: Annotated[views.LineQuery, Query()]):
     """The home page: the latest articles, newest first, or search results when ``q`` is given."""
-    line = views.line(store, filters)
-    return render(request, "news.html", line=line, form=filters, params=_params(request),
-                  outlets=views.outlet_choices(store), hedges=views.HEDGES, ratings=views.RATINGS)
+    def page():
+        line = views.line(store, filters)
+        return render(request, "news.html", line=line, form=filters, params=_params(request),
+                      outlets=views.outlet_choices(store), hedges=views.HEDGES, ratings=views.RATINGS)
+
+    return _kept(request, store, page)
 
 
 @router.get("/articles/{article_id}", name="article")
 def article(request: Request, store: StoreDep, article_id: str):
-    page = views.article_page(store, article_id)
-    return render(request, "article.html", page=page, share_links=share_links(str(request.url), page.title))
+    def page():
+        found = views.article_page(store, article_id)
+        return render(request, "article.html", page=found, share_links=share_links(str(request.url), found.title))
+
+    return _kept(request, store, page)
 
 
 @router.get("/articles/{article_id}/raw", name="article_raw")
@@ -55,18 +66,24 @@ def speakers(request: Request, store: StoreDep, q: Annotated[str | None, Query(m
 
 @router.get("/speakers/{name:path}", name="speaker")
 def speaker(request: Request, store: StoreDep, name: str, page: Annotated[int, Query(ge=1, le=10_000)] = 1):
-    person = views.person_page(store, name, page=page)
-    if not person.claims.by and not person.claims.about and page == 1 and not person.claims.labels:
-        raise HTTPException(404, f"no claims by or about {name!r}")
-    return render(request, "person.html", person=person, kind="speaker", params=_params(request))
+    def shown():
+        person = views.person_page(store, name, page=page)
+        if not person.claims.by and not person.claims.about and page == 1 and not person.claims.labels:
+            raise HTTPException(404, f"no claims by or about {name!r}")
+        return render(request, "person.html", person=person, kind="speaker", params=_params(request))
+
+    return _kept(request, store, shown)
 
 
 @router.get("/entities/{name:path}", name="entity")
 def entity(request: Request, store: StoreDep, name: str, page: Annotated[int, Query(ge=1, le=10_000)] = 1):
-    person = views.person_page(store, name, page=page)
-    if not person.claims.labels and not person.claims.by and page == 1:
-        raise HTTPException(404, f"no entity {name!r}")
-    return render(request, "person.html", person=person, kind="entity", params=_params(request))
+    def shown():
+        person = views.person_page(store, name, page=page)
+        if not person.claims.labels and not person.claims.by and page == 1:
+            raise HTTPException(404, f"no entity {name!r}")
+        return render(request, "person.html", person=person, kind="entity", params=_params(request))
+
+    return _kept(request, store, shown)
 
 
 @router.get("/claims/{article_id}/{seq}", name="claim")

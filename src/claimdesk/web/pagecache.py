@@ -1,0 +1,53 @@
+"""Rendered pages kept for readers who are not signed in, until the data they show changes.
+
+A page a reader sees without signing in depends on its URL and on what the store holds
+alone (no form, no token, no name in the nav). ``queries.generation`` changes whenever
+an article is stored or a review written or published, by this process or any other,
+so a kept page is served only while the store is still as it was rendered from: never
+stale. Signed-in users always get a fresh page. $CLAIMDESK_PAGE_CACHE=0 turns it off
+(the latency benchmark measures both ways).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from fastapi import Request
+from starlette.responses import Response
+
+from claimdesk.store import Store, queries
+from claimdesk.web.auth import SESSION_COOKIE
+
+KEPT = 1000  # pages per process (news line pages, articles, speakers, searches: tens of KB each)
+
+
+class PageCache:
+    def __init__(self, size: int = KEPT, enabled: bool | None = None):
+        self.size = size
+        self.enabled = os.environ.get("CLAIMDESK_PAGE_CACHE", "1") != "0" if enabled is None else enabled
+        self._pages: OrderedDict[str, tuple[tuple, bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def page(self, request: Request, store: Store, render: Callable[[], Response]) -> Response:
+        """The page at this URL: kept when the store has not changed since, else rendered
+        (and kept when it is a 200 for a reader who is not signed in)."""
+        if not self.enabled or SESSION_COOKIE in request.cookies or request.method != "GET":
+            return render()
+        key = f"{request.url.path}?{request.url.query}|{request.headers.get('HX-Request', '')}"
+        now = queries.generation(store)
+        with self._lock:
+            hit = self._pages.get(key)
+            if hit is not None and hit[0] == now:
+                self._pages.move_to_end(key)
+                return Response(hit[1], media_type=hit[2])
+        response = render()
+        if response.status_code == 200 and not response.headers.get("set-cookie"):
+            with self._lock:
+                self._pages[key] = (now, bytes(response.body), response.media_type or "text/html")
+                self._pages.move_to_end(key)
+                while len(self._pages) > self.size:
+                    self._pages.popitem(last=False)
+        return response
