@@ -7,6 +7,7 @@ from fastapi import Request
 from claimdesk.store import Store
 
 
-def get_store(request: Request) -> Store:
-    """The app's store (``create_app(store)``); handlers take it as ``Depends(get_store)``."""
+async def get_store(request: Request) -> Store:
+    """The app's store (``create_app(store)``); handlers take it as ``Depends(get_store)``.
+    A coroutine: FastAPI runs it on the event loop, not in a thread of its pool."""
     return request.app.state.store

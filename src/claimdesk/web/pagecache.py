@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from claimdesk.store import Store, queries
@@ -31,11 +32,15 @@ class PageCache:
         self._pages: OrderedDict[str, tuple[tuple, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def page(self, request: Request, store: Store, render: Callable[[], Response]) -> Response:
+    async def page(self, request: Request, store: Store, render: Callable[[], Response]) -> Response:
         """The page at this URL: kept when the store has not changed since, else rendered
-        (and kept when it is a 200 for a reader who is not signed in)."""
+        (and kept when it is a 200 for a reader who is not signed in).
+
+        A kept page is answered on the event loop at once (one indexed read to learn the
+        store's generation); rendering runs in the thread pool, as FastAPI runs a plain
+        handler, so a page being rendered does not hold up the kept ones."""
         if not self.enabled or SESSION_COOKIE in request.cookies or request.method != "GET":
-            return render()
+            return await run_in_threadpool(render)
         key = f"{request.url.path}?{request.url.query}|{request.headers.get('HX-Request', '')}"
         now = queries.generation(store)
         with self._lock:
@@ -43,7 +48,7 @@ class PageCache:
             if hit is not None and hit[0] == now:
                 self._pages.move_to_end(key)
                 return Response(hit[1], media_type=hit[2])
-        response = render()
+        response = await run_in_threadpool(render)
         if response.status_code == 200 and not response.headers.get("set-cookie"):
             with self._lock:
                 self._pages[key] = (now, bytes(response.body), response.media_type or "text/html")

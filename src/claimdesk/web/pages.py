@@ -26,29 +26,29 @@ def _params(request: Request) -> dict:
     return dict(request.query_params)
 
 
-def _kept(request: Request, store: Store, render_page):
-    """The page as kept by the app's page cache (``pagecache``) or rendered now."""
-    return request.app.state.page_cache.page(request, store, render_page)
+async def _kept(request: Request, store: Store, render_page):
+    """The page as kept by the app's page cache (``pagecache``) or rendered now (in the thread pool)."""
+    return await request.app.state.page_cache.page(request, store, render_page)
 
 
 @router.get("/", name="news_line")
-def news_line(request: Request, store: StoreDep, filters: Annotated[views.LineQuery, Query()]):
+async def news_line(request: Request, store: StoreDep, filters: Annotated[views.LineQuery, Query()]):
     """The home page: the latest articles, newest first, or search results when ``q`` is given."""
     def page():
         line = views.line(store, filters)
         return render(request, "news.html", line=line, form=filters, params=_params(request),
                       outlets=views.outlet_choices(store), hedges=views.HEDGES, ratings=views.RATINGS)
 
-    return _kept(request, store, page)
+    return await _kept(request, store, page)
 
 
 @router.get("/articles/{article_id}", name="article")
-def article(request: Request, store: StoreDep, article_id: str):
+async def article(request: Request, store: StoreDep, article_id: str):
     def page():
         found = views.article_page(store, article_id)
         return render(request, "article.html", page=found, share_links=share_links(str(request.url), found.title))
 
-    return _kept(request, store, page)
+    return await _kept(request, store, page)
 
 
 @router.get("/articles/{article_id}/raw", name="article_raw")
@@ -65,25 +65,25 @@ def speakers(request: Request, store: StoreDep, q: Annotated[str | None, Query(m
 
 
 @router.get("/speakers/{name:path}", name="speaker")
-def speaker(request: Request, store: StoreDep, name: str, page: Annotated[int, Query(ge=1, le=10_000)] = 1):
+async def speaker(request: Request, store: StoreDep, name: str, page: Annotated[int, Query(ge=1, le=10_000)] = 1):
     def shown():
         person = views.person_page(store, name, page=page)
         if not person.claims.by and not person.claims.about and page == 1 and not person.claims.labels:
             raise HTTPException(404, f"no claims by or about {name!r}")
         return render(request, "person.html", person=person, kind="speaker", params=_params(request))
 
-    return _kept(request, store, shown)
+    return await _kept(request, store, shown)
 
 
 @router.get("/entities/{name:path}", name="entity")
-def entity(request: Request, store: StoreDep, name: str, page: Annotated[int, Query(ge=1, le=10_000)] = 1):
+async def entity(request: Request, store: StoreDep, name: str, page: Annotated[int, Query(ge=1, le=10_000)] = 1):
     def shown():
         person = views.person_page(store, name, page=page)
         if not person.claims.labels and not person.claims.by and page == 1:
             raise HTTPException(404, f"no entity {name!r}")
         return render(request, "person.html", person=person, kind="entity", params=_params(request))
 
-    return _kept(request, store, shown)
+    return await _kept(request, store, shown)
 
 
 @router.get("/claims/{article_id}/{seq}", name="claim")
