@@ -7,6 +7,7 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)  # htmx for the web desk (scripts/setup.sh)
 [ -x /usr/bin/chromium ] || missing+=(chromium)  # the browser tests (tests/test_browser.py, Playwright)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)  # the web desk's latency benchmark (benchmarks/web_latency.py)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "claimdesk: not root, cannot install ${missing[*]}: those tests will be skipped" >&2
