@@ -398,6 +398,7 @@ def parse_feed(response):
 def test_the_news_line_feeds_parse_back(client, kind):
     response = client.get(f"/feeds/articles.{kind}")
     assert response.status_code == 200
+    assert response.headers["content-type"].endswith("charset=utf-8")  # else a browser guesses the encoding
     feed = parse_feed(response)
     line = client.get("/api/articles").json()["items"]
     assert [e.title for e in feed.entries[: len(line)]] == [i["title"] for i in line]

@@ -17,7 +17,9 @@ from claimdesk.web.deps import get_store
 from claimdesk.web.links import article_url, claim_url, speaker_feed_url, speaker_url
 
 FEED_SIZE = 50
-KINDS = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
+# With the charset said: a browser shows a feed as text and would otherwise guess the encoding.
+KINDS = {"atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8",
+         "json": "application/feed+json; charset=utf-8"}
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 StoreDep = Annotated[Store, Depends(get_store)]
