@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import os
 import threading
+
+import anyio
+import anyio.to_thread
 from collections import OrderedDict
 from collections.abc import Callable
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from claimdesk.store import Store, queries
 from claimdesk.web.auth import SESSION_COOKIE
 
+RENDERS = int(os.environ.get("CLAIMDESK_RENDER_THREADS", "2"))  # pages rendered at once per process
 KEPT = 1000  # pages per process (news line pages, articles, speakers, searches: tens of KB each)
 
 
@@ -31,6 +34,7 @@ class PageCache:
         self.enabled = os.environ.get("CLAIMDESK_PAGE_CACHE", "1") != "0" if enabled is None else enabled
         self._pages: OrderedDict[str, tuple[tuple, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
+        self._limiter: anyio.CapacityLimiter | None = None  # made on the event loop
 
     async def page(self, request: Request, store: Store, render: Callable[[], Response]) -> Response:
         """The page at this URL: kept when the store has not changed since, else rendered
@@ -40,7 +44,7 @@ class PageCache:
         store's generation); rendering runs in the thread pool, as FastAPI runs a plain
         handler, so a page being rendered does not hold up the kept ones."""
         if not self.enabled or SESSION_COOKIE in request.cookies or request.method != "GET":
-            return await run_in_threadpool(render)
+            return await self._render(render)
         key = f"{request.url.path}?{request.url.query}|{request.headers.get('HX-Request', '')}"
         now = queries.generation(store)
         with self._lock:
@@ -48,7 +52,7 @@ class PageCache:
             if hit is not None and hit[0] == now:
                 self._pages.move_to_end(key)
                 return Response(hit[1], media_type=hit[2])
-        response = await run_in_threadpool(render)
+        response = await self._render(render)
         if response.status_code == 200 and not response.headers.get("set-cookie"):
             with self._lock:
                 self._pages[key] = (now, bytes(response.body), response.media_type or "text/html")
@@ -56,3 +60,11 @@ class PageCache:
                 while len(self._pages) > self.size:
                     self._pages.popitem(last=False)
         return response
+
+    async def _render(self, render: Callable[[], Response]) -> Response:
+        """Render in a thread, RENDERS at a time in this process: rendering is Python
+        holding the GIL, and more threads at it only slow each other and the event loop
+        answering kept pages (a worker process per core gives the parallelism)."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(RENDERS)
+        return await anyio.to_thread.run_sync(render, limiter=self._limiter)
