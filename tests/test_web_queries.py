@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from claimdesk.clean import clean
 from claimdesk.model import Claim, Entity, RawDocument, Span
-from claimdesk.store import Store, default_db_url, queries
+from claimdesk.store import Store, queries
 from claimdesk.store import reviews as desk
 from claimdesk.web import create_app
+from test_store import _reset_postgresql
 
 FILLER = ("The committee met in the old town hall, where the minutes of the previous session were read aloud "
           "and the chairman asked members to keep their remarks short because the agenda was long. ")
-
-
-def _reset_postgresql(url: str) -> None:
-    engine = create_engine(default_db_url(url))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
