@@ -120,6 +120,19 @@ def _claim_pk(connection: Connection, key: str) -> tuple[int, int]:
     return doc_pk, seq
 
 
+def _user_pk(connection: Connection, name: str) -> int:
+    pk = connection.scalar(select(users.c.pk).where(users.c.name == name))
+    if pk is None:
+        raise UnknownUser(f"no user named {name!r}")
+    return pk
+
+
+def _current_revision(connection: Connection, doc_pk: int, seq: int) -> int | None:
+    """The newest revision of a claim's review (None when nobody reviewed it)."""
+    r = revisions.c
+    return connection.scalar(select(func.max(r.pk)).where(r.doc_pk == doc_pk, r.seq == seq))
+
+
 # -- validation (the store keeps its invariants whatever the caller) -----------------
 
 
@@ -204,9 +217,7 @@ def set_role(store: Store, name: str, role: str) -> User:
 def set_password_hash(store: Store, name: str, password_hash: str, *, end_sessions: bool = True) -> None:
     """A new password (or the same one rehashed with stronger parameters, ``end_sessions=False``)."""
     with store._writing() as connection:
-        pk = connection.scalar(select(users.c.pk).where(users.c.name == name))
-        if pk is None:
-            raise UnknownUser(f"no user named {name!r}")
+        pk = _user_pk(connection, name)
         connection.execute(update(users).where(users.c.pk == pk).values(password_hash=password_hash))
         if end_sessions:
             connection.execute(delete(sessions).where(sessions.c.user_pk == pk))
@@ -233,9 +244,7 @@ def create_session(store: Store, name: str, token_hash: str, ttl: timedelta, *, 
     now = now or _now()
     expires = _iso(now + ttl)
     with store._writing() as connection:
-        pk = connection.scalar(select(users.c.pk).where(users.c.name == name))
-        if pk is None:
-            raise UnknownUser(f"no user named {name!r}")
+        pk = _user_pk(connection, name)
         connection.execute(delete(sessions).where(sessions.c.expires <= _iso(now)))
         connection.execute(
             insert(sessions), {"token_hash": token_hash, "user_pk": pk, "created": _iso(now), "expires": expires}
@@ -344,17 +353,14 @@ def add_review(
     at = _iso(_now())
     with store._writing() as connection:
         doc_pk, seq = _claim_pk(connection, key)
-        reviewer_pk = connection.scalar(select(users.c.pk).where(users.c.name == reviewer))
-        if reviewer_pk is None:
-            raise UnknownUser(f"no user named {reviewer!r}")
-        r = revisions.c
-        current = connection.scalar(select(func.max(r.pk)).where(r.doc_pk == doc_pk, r.seq == seq))
+        reviewer_pk = _user_pk(connection, reviewer)
+        current = _current_revision(connection, doc_pk, seq)
         if based_on is not None and current != based_on:
             raise ReviewConflict(
                 f"the review of {key} changed since revision {based_on} (now {current}): reload and edit again", current
             )
         pk = connection.execute(
-            insert(revisions).returning(r.pk),
+            insert(revisions).returning(revisions.c.pk),
             {"doc_pk": doc_pk, "seq": seq, "rating": rating, "rationale": rationale, "evidence": list(evidence),
              "reviewer_pk": reviewer_pk, "at": at},
         ).scalar_one()
@@ -389,11 +395,8 @@ def publish(store: Store, key: str, *, editor: str, revision: int | None = None)
     key = key.strip().lower()
     with store._writing() as connection:
         doc_pk, seq = _claim_pk(connection, key)
-        editor_pk = connection.scalar(select(users.c.pk).where(users.c.name == editor))
-        if editor_pk is None:
-            raise UnknownUser(f"no user named {editor!r}")
-        r = revisions.c
-        current = connection.scalar(select(func.max(r.pk)).where(r.doc_pk == doc_pk, r.seq == seq))
+        editor_pk = _user_pk(connection, editor)
+        current = _current_revision(connection, doc_pk, seq)
         if current is None:
             raise ReviewConflict(f"{key} has no review to publish", None)
         if revision is not None and revision != current:
@@ -406,7 +409,7 @@ def publish(store: Store, key: str, *, editor: str, revision: int | None = None)
                  "editor_pk": editor_pk, "at": _iso(_now())},
             )
             live = _published_revision(connection, doc_pk, seq)
-        row = _revision_rows(connection, r.pk == current)[0]
+        row = _revision_rows(connection, revisions.c.pk == current)[0]
     return _review(key, row, live)
 
 
@@ -415,9 +418,7 @@ def unpublish(store: Store, key: str, *, editor: str) -> Publication | None:
     key = key.strip().lower()
     with store._writing() as connection:
         doc_pk, seq = _claim_pk(connection, key)
-        editor_pk = connection.scalar(select(users.c.pk).where(users.c.name == editor))
-        if editor_pk is None:
-            raise UnknownUser(f"no user named {editor!r}")
+        editor_pk = _user_pk(connection, editor)
         live = _published_revision(connection, doc_pk, seq)
         if live is None or live.action != "published":
             return None
