@@ -6,18 +6,22 @@ an article is stored or a review written or published, by this process or any ot
 so a kept page is served only while the store is still as it was rendered from: never
 stale. Signed-in users always get a fresh page. $CLAIMDESK_PAGE_CACHE=0 turns it off
 (the latency benchmark measures both ways).
+
+Concurrent requests for a page not kept yet wait for one render of it (single flight):
+without that, 16 readers opening a popular page at once would each render it, and the
+renders, Python holding the GIL, would hold up every kept page answered meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
-
-import anyio
-import anyio.to_thread
 from collections import OrderedDict
 from collections.abc import Callable
 
+import anyio
+import anyio.to_thread
 from fastapi import Request
 from starlette.responses import Response
 
@@ -34,6 +38,8 @@ class PageCache:
         self.enabled = os.environ.get("CLAIMDESK_PAGE_CACHE", "1") != "0" if enabled is None else enabled
         self._pages: OrderedDict[str, tuple[tuple, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
+        self._rendering: dict[tuple[str, tuple], asyncio.Future] = {}  # (key, generation) -> its render
+        self.renders = 0  # pages rendered by this process (tests count them)
         self._limiter: anyio.CapacityLimiter | None = None  # made on the event loop
 
     async def page(self, request: Request, store: Store, render: Callable[[], Response]) -> Response:
@@ -52,14 +58,28 @@ class PageCache:
             if hit is not None and hit[0] == now:
                 self._pages.move_to_end(key)
                 return Response(hit[1], media_type=hit[2])
-        response = await self._render(render)
-        if response.status_code == 200 and not response.headers.get("set-cookie"):
-            with self._lock:
-                self._pages[key] = (now, bytes(response.body), response.media_type or "text/html")
-                self._pages.move_to_end(key)
-                while len(self._pages) > self.size:
-                    self._pages.popitem(last=False)
-        return response
+        flight = (key, now)
+        waiting = self._rendering.get(flight)
+        if waiting is not None:  # the same page being rendered for another reader: wait for it
+            kept = await asyncio.shield(waiting)
+            if kept is not None:
+                return Response(kept[0], media_type=kept[1])
+            return await self._render(render)  # not keepable (an error page, a cookie): render our own
+        waiting = self._rendering[flight] = asyncio.get_running_loop().create_future()
+        kept = None
+        try:
+            response = await self._render(render)
+            if response.status_code == 200 and not response.headers.get("set-cookie"):
+                kept = (bytes(response.body), response.media_type or "text/html")
+                with self._lock:
+                    self._pages[key] = (now, *kept)
+                    self._pages.move_to_end(key)
+                    while len(self._pages) > self.size:
+                        self._pages.popitem(last=False)
+            return response
+        finally:
+            del self._rendering[flight]
+            waiting.set_result(kept)
 
     async def _render(self, render: Callable[[], Response]) -> Response:
         """Render in a thread, RENDERS at a time in this process: rendering is Python
@@ -67,4 +87,5 @@ class PageCache:
         answering kept pages (a worker process per core gives the parallelism)."""
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(RENDERS)
+        self.renders += 1
         return await anyio.to_thread.run_sync(render, limiter=self._limiter)
