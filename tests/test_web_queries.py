@@ -89,6 +89,20 @@ def test_search_marks_the_matched_words_and_takes_filters(filled):
     assert queries.search(store, '"; DROP TABLE documents; --').items == []
 
 
+def test_search_pages_are_slices_of_the_whole_ranking_whatever_the_filters(filled, monkeypatch):
+    store, _ = filled
+    for n in range(5, 17):  # a word in 12 more articles, ranked differently (more or fewer mentions)
+        add(store, n, outlet="Herald" if n % 3 else "Courier", published=f"2024-04-{n:02d}", speaker="Ola Dahl",
+            cue="said", content="the ferry would run" + " ferry" * (n % 4), hedge="states",
+            filler=f"Ferry timetable {n}. " * (2 + n % 5) + "Harbour news. " * 10)
+    monkeypatch.setattr(queries, "SEARCH_RANKED", 1)  # the ranked set and the rows looked up: grown as needed
+    for filters in (queries.NewsFilters(), queries.NewsFilters(outlet="Courier"), queries.NewsFilters(since="2024-04-10")):
+        whole = [i.id for i in queries.search(store, "ferry", filters, page_size=100).items]
+        paged = [i.id for p in range(1, 20) for i in queries.search(store, "ferry", filters, page=p, page_size=2).items]
+        assert paged == whole and len(whole) == len(set(whole)) > 0
+    assert len([i for i in queries.search(store, "ferry", page_size=100).items]) == 12
+
+
 def test_claims_by_and_about_a_person(filled):
     store, ids = filled
     brook = queries.person_claims(store, "Anna Brook")
@@ -150,6 +164,22 @@ def test_a_new_version_takes_the_old_ones_claims_off_the_person_pages(filled):
     assert after.hedges == [("denies", 1)]
     assert [(p.date, p.by, p.about) for p in after.timeline] == [("2024-02", 0, 1), ("2024-03", 1, 0), ("2024-05", 0, 1)]
     assert dict(after.outlets) == {"Herald": 1, "Courier": 1, "Gazette": 1}
+    about = queries.person_claims(store, "Anna Brook").about  # the new version's claim, newest first; the old one's gone
+    assert [(c.speaker, c.published) for c in about] == [("Tomas Weller", "2024-05-02"), ("Tomas Weller", "2024-02-01")]
+    assert [c.article_id for c in queries.person_claims(store, "anna brook").by] == [ids["brook-2"]]
+
+
+def test_a_page_of_claims_is_the_next_slice_of_all_of_them_newest_first(filled):
+    store, ids = filled
+    for n in range(5, 12):  # more claims by Anna Brook, on dates out of storing order
+        add(store, n, outlet="Herald", published=f"2023-{(n * 5) % 12 + 1:02d}-01", speaker="Anna Brook",
+            cue="said", content=f"the ferry {n} would run", hedge="states", filler=f"Ferry story {n}. " * 12)
+    every = queries.person_claims(store, "Anna Brook", page_size=100).by
+    pages = [queries.person_claims(store, "Anna Brook", page=p, page_size=4).by for p in (1, 2, 3, 4)]
+    assert [len(p) for p in pages] == [4, 4, 1, 0]
+    assert [c.article_id for p in pages for c in p] == [c.article_id for c in every]
+    assert len(every) == 9 and every[0].article_id == ids["brook-2"] and every[-1].published == "2023-02-01"
+    assert [c.published for c in every] == sorted((c.published for c in every), reverse=True)
 
 
 def test_person_counts_filled_from_a_store_equal_those_kept_on_ingest(filled):
@@ -172,6 +202,34 @@ def test_person_counts_filled_from_a_store_equal_those_kept_on_ingest(filled):
         connection.execute(delete(person_counts))
         summaries.backfill(connection)  # what migration 0007 does to an older store
     assert kept() == on_ingest and on_ingest
+
+
+def test_person_claims_filled_from_a_store_equal_those_kept_on_ingest(filled):
+    from sqlalchemy import delete, select
+
+    from claimdesk.store import summaries
+    from claimdesk.store.schema import person_claims
+
+    store, ids = filled
+    add(store, 1, outlet="Gazette", published="2024-05-02", speaker="Tomas Weller", cue="said",
+        content="Anna Brook would reopen the bridge in May", hedge="claims", mention="Anna Brook",
+        filler="A rewritten story. " * 12)  # a new version: the old one's rows taken away
+
+    def kept():
+        with store._reading() as connection:
+            return sorted(tuple(r) for r in connection.execute(
+                select(person_claims.c.kind, person_claims.c.name, person_claims.c.day, person_claims.c.doc_pk,
+                       person_claims.c.seq)))
+
+    on_ingest = kept()
+    assert [(k, n, d) for k, n, d, *_ in on_ingest] == [
+        ("about", "Anna Brook", "2024-02-01"), ("about", "Anna Brook", "2024-05-02"),
+        ("by", "anna brook", "2024-03-05"), ("by", "lina korsak", ""), ("by", "tomas weller", "2024-02-01"),
+        ("by", "tomas weller", "2024-05-02")]
+    with store._writing() as connection:
+        connection.execute(delete(person_claims))
+        summaries.backfill_claims(connection)  # what migration 0008 does to an older store
+    assert kept() == on_ingest
 
 
 def test_pages_kept_for_readers_follow_every_change_of_the_store(filled):

@@ -21,6 +21,7 @@ from claimdesk.store.schema import (
     documents,
     entities as entity_table,
     headline_checks,
+    person_claims as person_claims_table,
     person_counts,
     review_publications,
     review_revisions,
@@ -343,12 +344,15 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
         matched = " ".join('"' + word.replace('"', '""') + '"' for word in words)
         match = literal_column("articles_fts").op("MATCH")(matched)
 
-        def ranked_from(cutoff: int | None):
+        def ranked_from(cutoff: int | None, best: int | None = None):
             """Matches ranked by FTS5's rank (bm25, title weighted), those stored at or after
-            ``cutoff`` alone when given: FTS5 then scores only them."""
+            ``cutoff`` alone when given: FTS5 then scores only them. ``best``: only the best
+            this many of them go on to the filters (and to the articles' rows)."""
             candidates = select(fts.c.rowid, fts.c.rank).where(match)
             if cutoff is not None:
                 candidates = candidates.where(fts.c.rowid >= cutoff)
+            if best is not None:
+                candidates = candidates.order_by(fts.c.rank, fts.c.rowid).limit(best)
             candidates = candidates.subquery("candidates")
             return (select(d.pk).select_from(candidates.join(documents, d.pk == candidates.c.rowid))
                     .where(*conditions).order_by(candidates.c.rank, d.pk))
@@ -379,12 +383,22 @@ def _ranked_page(connection, fts, match, ranked_from, page: int, page_size: int)
     ranked among the SEARCH_RANKED most recently stored ones (found by rowid, which costs
     no scoring), a set grown fourfold until it fills the asked page after the filters or
     holds every match. When a word matches fewer articles, every match is ranked.
+
+    Only the best ranked matches go on to the filters and the articles' rows (looking
+    up 2000 articles costs several times the ranking): twice the asked page's depth,
+    grown fourfold while the filters leave the page short. The page is the same: the
+    best k in (rank, pk) order, filtered, begin the whole ranked list, filtered.
     """
     wanted = page * page_size + 1
     bound = max(SEARCH_RANKED, 4 * wanted)
     while True:
         cutoff = connection.scalar(select(fts.c.rowid).where(match).order_by(fts.c.rowid.desc()).limit(1).offset(bound - 1))
-        chosen, has_next = _page_of(connection, ranked_from(cutoff), page, page_size)
+        best = 2 * wanted
+        while True:
+            chosen, has_next = _page_of(connection, ranked_from(cutoff, best if best < bound else None), page, page_size)
+            if len(chosen) == page_size and has_next or best >= bound:
+                break
+            best *= 4
         if cutoff is None or len(chosen) == page_size and has_next:
             return chosen, has_next
         bound *= 4
@@ -459,20 +473,6 @@ def _by(name: str):
     return func.lower(claim_table.c.speaker) == func.lower(name)
 
 
-def _about(name: str, *, driven: bool = True):
-    """Claims whose content holds a mention of the entity ``name``: a mention inside the
-    claim's content. ``driven``: also "in the articles that mention them", which lets the
-    entity index choose the claims (few mentions); without it the test is made claim by
-    claim (when the claims are already chosen by article: a walk of the news line)."""
-    c, e = claim_table.c, entity_table.c
-    inside = entity_table.alias("inside")
-    mention_inside = exists().where(inside.c.canonical == name, inside.c.doc_pk == c.doc_pk,
-                                    inside.c.start >= c.content_start, inside.c.end <= c.content_end)
-    if not driven:
-        return mention_inside
-    return and_(c.doc_pk.in_(select(e.doc_pk).where(e.canonical == name)), mention_inside)
-
-
 def _describe_claims(connection, keys: list[tuple[int, int]]) -> list[ClaimRef]:
     """These claims ((doc_pk, seq) pairs) with their parts as text, in the order given."""
     if not keys:
@@ -488,7 +488,8 @@ def _describe_claims(connection, keys: list[tuple[int, int]]) -> list[ClaimRef]:
         return text[start:end] if start is not None and end is not None else None
 
     found = {}
-    for r in connection.execute(select(claim_table).where(c.doc_pk.in_(docs))):
+    # through the primary key (doc_pk, seq), both IN lists (a row-value IN would scan every claim)
+    for r in connection.execute(select(claim_table).where(c.doc_pk.in_(docs), c.seq.in_({k[1] for k in keys}))):
         if (r.doc_pk, r.seq) not in wanted:
             continue
         doc = docs[r.doc_pk]
@@ -501,16 +502,9 @@ def _describe_claims(connection, keys: list[tuple[int, int]]) -> list[ClaimRef]:
     return [found[k] for k in keys if k in found]
 
 
-def _newest_first_rows(rows: list) -> list:
-    """(doc_pk, seq, day, ingested_at, ...) rows as the pages list claims: newest article
-    first (the news line's order), claims of one article in text order."""
-    rows = sorted(rows, key=lambda r: r.seq)  # stable sorts: the later one decides first
-    return sorted(rows, key=lambda r: (r.day or "", r.ingested_at, r.doc_pk), reverse=True)
-
-
 CLAIMS_PAGE_SIZE = 50  # claims by (and about) a person per page
-# From this many claims on, a person's page of claims is found by walking the news line
-# (newest articles first) and stopping at the page; below it, their claims are sorted.
+# From this many mentions on, the articles mentioning a person are found by walking the
+# news line (newest articles first) and stopping at the page; below it, they are sorted.
 _WALK_FROM = 2000
 
 
@@ -584,69 +578,32 @@ def person_summary(store: Store, name: str) -> PersonSummary:
     )
 
 
-def _claim_page(store: Store, which, total: int, page: int, page_size: int, walking=None) -> list[ClaimRef]:
-    """One page of the claims ``which`` selects (latest versions, newest articles first,
-    claims of an article in text order), out of ``total``.
-
-    Few claims: their keys are read through their own index and sorted. Many (a most
-    quoted speaker has tens of thousands): the news line index is walked newest first,
-    a growing batch of articles at a time, and their claims looked up by article, until
-    the page is full, so the cost follows the page's depth, not the person's fame.
-    ``walking``: the condition to use on the walk, made for a batch of article pks, when
-    it differs from ``which``.
-    """
-    c, d = claim_table.c, documents.c
-    skip = (page - 1) * page_size
-    if total <= skip:
-        return []
+def _claim_page(store: Store, kind: str, name: str, page: int, page_size: int) -> list[ClaimRef]:
+    """One page of a person's claims (``kind`` by or about), newest articles first, claims
+    of an article in text order: one range of ``person_claims``' index, kept on ingest for
+    the latest version of each article, so the cost follows the page, not the person's fame."""
+    pc = person_claims_table.c
     with store._reading() as connection:
-        if total < _WALK_FROM:
-            chosen = [(r.doc_pk, r.seq) for r in connection.execute(
-                select(c.doc_pk, c.seq).select_from(claim_table).join(documents, d.pk == c.doc_pk)
-                .where(which, _latest_version()).order_by(*_newest_first(), c.seq)
-                .limit(page_size).offset(skip)
-            )]
-            return _describe_claims(connection, chosen)
-        # articles to walk for the page at the person's average rate of claims per article
-        # (pks are never reused: the highest is about the number of articles), and more
-        articles = connection.scalar(select(func.max(d.pk))) or 1
-        batch = min(max(int(1.5 * (skip + page_size) * articles / total), 50), 8000)
-        chosen: list[tuple[int, int]] = []
-        walked = 0
-        while len(chosen) < skip + page_size:
-            pks = list(connection.scalars(select(d.pk).order_by(*_newest_first()).limit(batch).offset(walked)))
-            if not pks:
-                break
-            walked += batch
-            found: dict[int, list[int]] = {}
-            for doc_pk, seq in connection.execute(
-                    select(c.doc_pk, c.seq).where(c.doc_pk.in_(pks), which if walking is None else walking(pks))):
-                found.setdefault(doc_pk, []).append(seq)
-            if found:  # superseded versions out: tested for the articles with claims alone
-                latest = set(connection.scalars(select(d.pk).where(d.pk.in_(found), _latest_version())))
-                found = {pk: seqs for pk, seqs in found.items() if pk in latest}
-            chosen.extend((pk, seq) for pk in pks for seq in sorted(found.get(pk, ())))
-            batch = min(batch * 2, 8000)
-        return _describe_claims(connection, chosen[skip:skip + page_size])
+        chosen = [(r.doc_pk, r.seq) for r in connection.execute(
+            select(pc.doc_pk, pc.seq).where(pc.kind == kind, pc.name == name)
+            .order_by(pc.day.desc(), pc.ingested_at.desc(), pc.doc_pk.desc(), pc.seq)
+            .limit(page_size).offset((page - 1) * page_size)
+        )]
+        return _describe_claims(connection, chosen)
 
 
 def person_claims(store: Store, name: str, *, page: int = 1, page_size: int | None = None,
                   summary: PersonSummary | None = None) -> PersonClaims:
-    """Claims by ``name`` (as speaker) and about them (their mention inside a claim's
-    content) in the latest version of each article, one page of each, newest articles
-    first, with the summaries of all of them (``summary``, when the caller has it)."""
+    """Claims by ``name`` (as speaker, any case) and about them (their mention inside a
+    claim's content, their own claims excepted) in the latest version of each article, one
+    page of each, newest articles first, with the summaries of all of them (``summary``,
+    when the caller has it)."""
     name = _normal_name(name)
     page, page_size = max(page, 1), min(max(page_size or CLAIMS_PAGE_SIZE, 1), MAX_PAGE_SIZE)
     summary = summary if summary is not None else person_summary(store, name)
-    by = _claim_page(store, _by(name), summary.by_total, page, page_size)
-    not_theirs = or_(claim_table.c.speaker.is_(None), ~_by(name))
-    e = entity_table.c
-
-    def about_in(pks):  # the batch's articles that mention them (entity index), then each claim
-        return and_(claim_table.c.doc_pk.in_(select(e.doc_pk).where(e.canonical == name, e.doc_pk.in_(pks))),
-                    _about(name, driven=False), not_theirs)
-
-    about = _claim_page(store, and_(_about(name), not_theirs), summary.about_total, page, page_size, walking=about_in)
+    skip = (page - 1) * page_size
+    by = _claim_page(store, "by", name.lower(), page, page_size) if summary.by_total > skip else []
+    about = _claim_page(store, "about", name, page, page_size) if summary.about_total > skip else []
     return PersonClaims(name=name, by=by, about=about, by_total=summary.by_total, about_total=summary.about_total,
                         timeline=summary.timeline, roles=summary.roles, hedges=summary.hedges,
                         outlets=summary.outlets, labels=summary.labels)

@@ -8,7 +8,7 @@ the migration: an FTS5 virtual table on SQLite, a table with a generated
 Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0003 ``documents.extracted``; 0004 ``dates``, ``headline_checks`` and ``headline_reasons``;
 0005 the review desk: ``users``, ``sessions``, ``signin_attempts``, ``review_revisions``,
-``review_publications``; 0006 the web desk's indexes; 0007 ``person_counts``.
+``review_publications``; 0006 the web desk's indexes; 0007 ``person_counts``; 0008 ``person_claims``.
 """
 
 from __future__ import annotations
@@ -307,6 +307,23 @@ class PersonCountRow(Base):
     __table_args__ = (Index("ix_person_counts_kind_lower_name", "kind", func.lower(name)),)
 
 
+class PersonClaimRow(Base):
+    """Claims by and about each person in the news line's order, kept on ingest for the
+    speaker and entity pages' paging (``claimdesk.store.summaries``): a page of a most
+    quoted person's claims is read from one index range."""
+
+    __tablename__ = "person_claims"
+
+    doc_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(Text, primary_key=True)  # by (name: the speaker in lower case), about (canonical)
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    day: Mapped[str] = mapped_column(Text)  # the article's published date, '' undated (the news line's order)
+    ingested_at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_person_claims_page", "kind", "name", "day", "ingested_at", "doc_pk", seq.desc()),)
+
+
 documents = Document.__table__
 body_ranges = BodyRange.__table__
 removed_ranges = RemovedRange.__table__
@@ -324,3 +341,4 @@ signin_attempts = SigninAttemptRow.__table__
 review_revisions = ReviewRevisionRow.__table__
 review_publications = ReviewPublicationRow.__table__
 person_counts = PersonCountRow.__table__
+person_claims = PersonClaimRow.__table__

@@ -10,8 +10,12 @@ hundred rows.
 - ``mention``: mentions per canonical name, label and role (``label<TAB>role``);
 - ``outlet``: articles per name (lower case) and outlet that quote or mention the name.
 
-``Store.add`` adds an article's counts in the transaction that stores it, and takes
-away those of the version it supersedes. Months are ``YYYY-MM`` (``''``: undated).
+``person_claims`` holds the same claims one row each, (kind, name, day, ingested_at,
+doc_pk, seq) with ``by`` keyed by the speaker in lower case and ``about`` by canonical
+name: a page of anyone's claims, newest articles first, is one range of its index.
+
+``Store.add`` adds an article's counts and claim rows in the transaction that stores it,
+and takes away those of the version it supersedes. Months are ``YYYY-MM`` (``''``: undated).
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, exists, insert, select
 
-from claimdesk.store.schema import claims as claim_table, documents, entities as entity_table, person_counts
+from claimdesk.store.schema import claims as claim_table, documents, entities as entity_table, person_claims, person_counts
 
 Key = tuple[str, str, str, str]  # kind, name, month, detail
 
@@ -40,15 +44,45 @@ def counts(published: str | None, outlet: str | None,
     for canonical, label, role, _, _ in mentions:
         found["mention", canonical, "", f"{label}\t{role or ''}"] += 1
     for speaker, _, start, end in claims:
-        inside = {c for c, _, _, s, e in mentions if s >= start and e <= end}
-        for canonical in inside:
-            if speaker is None or speaker.lower() != canonical.lower():
-                found["about", canonical, month, ""] += 1
+        for canonical in about(speaker, start, end, mentions):
+            found["about", canonical, month, ""] += 1
     if outlet is not None:
         names = {s.lower() for s, *_ in claims if s is not None} | {c.lower() for c, *_ in mentions}
         for name in names:
             found["outlet", name, "", outlet] += 1
     return found
+
+
+def about(speaker: str | None, start: int, end: int, mentions: list[tuple[str, str, str | None, int, int]]) -> set[str]:
+    """Canonical names a claim is about: mentioned inside its content, the speaker excepted."""
+    inside = {c for c, _, _, s, e in mentions if s >= start and e <= end}
+    return {c for c in inside if speaker is None or speaker.lower() != c.lower()}
+
+
+def claim_rows(doc_pk: int, published: str | None, ingested_at: str,
+               claims: Iterable[tuple[int, str | None, int, int]],
+               mentions: Iterable[tuple[str, str, str | None, int, int]]) -> list[dict]:
+    """One article's ``person_claims`` rows. ``claims``: (seq, speaker, content start, end);
+    ``mentions`` as for ``counts``."""
+    mentions = list(mentions)
+    day = published or ""
+    rows = []
+    for seq, speaker, start, end in claims:
+        place = {"doc_pk": doc_pk, "seq": seq, "day": day, "ingested_at": ingested_at}
+        if speaker is not None:
+            rows.append({**place, "kind": "by", "name": speaker.lower()})
+        rows.extend({**place, "kind": "about", "name": name} for name in sorted(about(speaker, start, end, mentions)))
+    return rows
+
+
+def add_claim_rows(connection: Connection, rows: list[dict]) -> None:
+    for start in range(0, len(rows), 2000):
+        connection.execute(insert(person_claims), rows[start:start + 2000])
+
+
+def drop_claim_rows(connection: Connection, doc_pk: int) -> None:
+    """A superseded version's claims leave the person pages."""
+    connection.execute(delete(person_claims).where(person_claims.c.doc_pk == doc_pk))
 
 
 def stored_counts(connection: Connection, doc_pk: int) -> Counter[Key]:
@@ -80,30 +114,47 @@ def apply(connection: Connection, found: Counter[Key], sign: int = 1) -> None:
         connection.execute(statement, rows[start:start + 2000])
 
 
-def backfill(connection: Connection, batch: int = 2000) -> None:
-    """Counts of every stored article that no newer version supersedes (a store made
-    before ``person_counts`` existed), a batch of articles at a time."""
+def _latest_batches(connection: Connection, batch: int):
+    """Every stored article no newer version supersedes, a batch at a time: (docs, claims
+    by doc_pk as (seq, speaker, hedge, content start, end), mentions by doc_pk)."""
     d, c, e = documents.c, claim_table.c, entity_table.c
     newer = documents.alias("newer")
-    from sqlalchemy import exists
-
     latest = ~exists().where(newer.c.url == d.url, newer.c.version > d.version)
     last = 0
     while True:
         docs = connection.execute(
-            select(d.pk, d.published, d.outlet).where(d.pk > last, latest).order_by(d.pk).limit(batch)).all()
+            select(d.pk, d.published, d.outlet, d.ingested_at).where(d.pk > last, latest).order_by(d.pk).limit(batch)).all()
         if not docs:
             return
         pks = [r.pk for r in docs]
         claims: dict[int, list] = {}
-        for r in connection.execute(select(c.doc_pk, c.speaker, c.hedge, c.content_start, c.content_end)
-                                    .where(c.doc_pk.in_(pks))):
+        for r in connection.execute(select(c.doc_pk, c.seq, c.speaker, c.hedge, c.content_start, c.content_end)
+                                    .where(c.doc_pk.in_(pks)).order_by(c.doc_pk, c.seq)):
             claims.setdefault(r.doc_pk, []).append(tuple(r[1:]))
         mentions: dict[int, list] = {}
         for r in connection.execute(select(e.doc_pk, e.canonical, e.label, e.role, e.start, e.end).where(e.doc_pk.in_(pks))):
             mentions.setdefault(r.doc_pk, []).append(tuple(r[1:]))
+        yield docs, claims, mentions
+        last = pks[-1]
+
+
+def backfill(connection: Connection, batch: int = 2000) -> None:
+    """Counts of every stored article that no newer version supersedes (a store made
+    before ``person_counts`` existed), a batch of articles at a time."""
+    for docs, claims, mentions in _latest_batches(connection, batch):
         found: Counter[Key] = Counter()
         for r in docs:
-            found.update(counts(r.published, r.outlet, claims.get(r.pk, []), mentions.get(r.pk, [])))
+            found.update(counts(r.published, r.outlet, [k[1:] for k in claims.get(r.pk, [])], mentions.get(r.pk, [])))
         apply(connection, found)
-        last = pks[-1]
+
+
+def backfill_claims(connection: Connection, batch: int = 2000) -> None:
+    """``person_claims`` rows of every stored article that no newer version supersedes (a
+    store made before the table existed)."""
+    for docs, claims, mentions in _latest_batches(connection, batch):
+        rows = []
+        for r in docs:
+            rows.extend(claim_rows(r.pk, r.published, r.ingested_at,
+                                   [(seq, speaker, start, end) for seq, speaker, _, start, end in claims.get(r.pk, [])],
+                                   mentions.get(r.pk, [])))
+        add_claim_rows(connection, rows)
