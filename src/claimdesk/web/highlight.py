@@ -11,6 +11,7 @@ always well nested, whatever the spans.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from markupsafe import Markup, escape
 
@@ -32,6 +33,10 @@ class Mark:
     attrs: tuple[tuple[str, str], ...] = ()
 
     def open(self) -> str:
+        return self._open
+
+    @cached_property
+    def _open(self) -> str:  # a mark opens once per segment it covers: built once
         parts = [self.tag]
         if self.classes:
             parts.append(f'class="{escape(" ".join(self.classes))}"')
@@ -77,7 +82,18 @@ def highlight(text: str, start: int, end: int, marks: list[Mark]) -> Markup:
     as long as the same marks cover the text, and closed and reopened only where the
     covering marks change, so the result is always well nested.
     """
-    inside = [m for m in _nestable(marks) if m.end > start and m.start < end]
+    return _highlight(text, start, end, _nestable(marks))
+
+
+def highlight_spans(text: str, spans, marks: list[Mark]) -> list[Markup]:
+    """``highlight`` of each span (an article's paragraphs) with the same marks, which are
+    put in wrapping order once for all of them, not once per paragraph."""
+    ordered = _nestable(marks)
+    return [_highlight(text, span.start, span.end, ordered) for span in spans]
+
+
+def _highlight(text: str, start: int, end: int, ordered: list[Mark]) -> Markup:
+    inside = [m for m in ordered if m.end > start and m.start < end]
     cuts = sorted({start, end, *(max(m.start, start) for m in inside), *(min(m.end, end) for m in inside)})
     pieces: list[str] = []
     stack: list[Mark] = []

@@ -16,12 +16,12 @@ from fastapi import HTTPException
 from markupsafe import Markup
 from pydantic import BaseModel, Field, field_validator
 
-from claimdesk.model import RATINGS, Claim, StoredArticle
+from claimdesk.model import RATINGS, Claim, Span, StoredArticle
 from claimdesk.publish.contract import analysis_json
 from claimdesk.store import AmbiguousId, Store, queries
 from claimdesk.store.queries import HEDGES, ClaimRef, NewsFilters, NewsItem, NewsPage, PersonClaims
 from claimdesk.web import marks
-from claimdesk.web.highlight import highlight
+from claimdesk.web.highlight import highlight, highlight_spans
 from claimdesk.web.timeline import Chart, chart
 
 __all__ = ["HEDGES", "RATINGS", "LineQuery", "line", "article_page", "person_page", "claim_page"]
@@ -160,8 +160,8 @@ def article_page(store: Store, article_id: str) -> ArticlePage:
     headline_reasons = stored.headline.reasons if stored.headline else ()
     overlay = (marks.claim_marks(stored.claims) + marks.entity_marks(stored.entities)
                + marks.date_marks(stored.dates) + marks.reason_marks(headline_reasons))
-    title_html = highlight(text, article.title.start, article.title.end, overlay) if article.title else None
-    paragraphs = [highlight(text, span.start, span.end, overlay) for span in article.body]
+    title_html, *paragraphs = highlight_spans(text, [article.title or Span(0, 0), *article.body], overlay)
+    title_html = title_html if article.title else None
     related = queries.articles(store, [*stored.versions, *stored.near_duplicates[:COPIES_SHOWN]])
     by_id = {item.id: item for item in related}
     mentions: dict[tuple[str, str], int] = {}
