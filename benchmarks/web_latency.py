@@ -269,6 +269,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="claimdesk serve --workers")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--json", help="write the figures here as JSON")
+    parser.add_argument("--kinds", help="comma-separated kinds (prefixes: news,article,speaker,search) for iterations")
+    parser.add_argument("--no-cached", action="store_true", help="iterations: skip the page cache run")
     parser.add_argument("--python-load", action="store_true", help="load with asyncio httpx clients even when wrk is installed")
     args = parser.parse_args()
     use_wrk = shutil.which("wrk") is not None and not args.python_load
@@ -278,8 +280,11 @@ def main() -> None:
     if args.build_only:
         return
     urls = targets(args.db, random.Random(3))
+    if args.kinds:  # iterations on some kinds only (the URL sets are drawn as always)
+        urls = {kind: urls[kind] for kind in urls if any(kind.startswith(k) for k in args.kinds.split(","))}
     uncached = measure(args, urls, use_wrk, page_cache=False)
-    cached = measure(args, urls, use_wrk, page_cache=True, single=False)  # starts cold: first renders count
+    cached = ({"results": {}, "load_before": {}} if args.no_cached else
+              measure(args, urls, use_wrk, page_cache=True, single=False))  # starts cold: first renders count
     results, single, load_before = uncached["results"], uncached["single"], uncached["load_before"]
     figures = {
         "articles": args.articles, "clients": CLIENTS, "seconds_per_kind": args.seconds,

@@ -365,16 +365,17 @@ def _serve(store: Store, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from .web import create_app
+    from .web.serving import HTTP, LOOP
 
     out.print(f"[bold]The claimdesk desk is on [cyan]http://{host}:{port}[/][/] (Ctrl-C stops it)", highlight=False)
     if workers == 1:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(store), host=host, port=port, log_level="warning", http=HTTP, loop=LOOP)
         return
     # worker processes import the app by name and open the store themselves; it is already
     # migrated here (opening it did), so they only read the schema version
     os.environ["CLAIMDESK_DB"] = store.url
     uvicorn.run("claimdesk.web.app:app_from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", http="claimdesk.web.serving:NoDelayH11Protocol")
+                workers=workers, log_level="warning", http=HTTP, loop=LOOP)
 
 
 @app.command()

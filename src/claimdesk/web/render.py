@@ -28,6 +28,7 @@ environment = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # templates ship with the package: no stat() of every template on every render
 )
 templates = Jinja2Templates(env=environment)
 
