@@ -369,7 +369,11 @@ def _serve(store: Store, host: str, port: int, workers: int = 1) -> None:
 
     out.print(f"[bold]The claimdesk desk is on [cyan]http://{host}:{port}[/][/] (Ctrl-C stops it)", highlight=False)
     if workers == 1:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="warning", http=HTTP, loop=LOOP)
+        from .web.app import settle_heap
+
+        desk = create_app(store)
+        settle_heap()
+        uvicorn.run(desk, host=host, port=port, log_level="warning", http=HTTP, loop=LOOP)
         return
     # worker processes import the app by name and open the store themselves; it is already
     # migrated here (opening it did), so they only read the schema version

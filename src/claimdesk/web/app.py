@@ -7,6 +7,7 @@ read the same store through ``claimdesk.store``.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -59,7 +60,18 @@ def app_from_environment() -> FastAPI:
     """The desk over the store named by $CLAIMDESK_DB: what each worker process of
     ``claimdesk serve --workers N`` builds for itself (uvicorn imports it by name).
     The store lives as long as the process."""
-    return create_app(Store(default_db_url()))
+    app = create_app(Store(default_db_url()))
+    settle_heap()
+    return app
+
+
+def settle_heap() -> None:
+    """Before serving: what is loaded by now (modules, templates, the app) lives as long as
+    the process, so it is moved out of the garbage collector's sight. Otherwise every
+    full collection walks it all again, some 80 ms in the middle of whichever request
+    happened to allocate at that moment (the slowest requests under load)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _wants_html(request: Request) -> bool:
