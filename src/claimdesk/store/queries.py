@@ -473,33 +473,32 @@ def _by(name: str):
     return func.lower(claim_table.c.speaker) == func.lower(name)
 
 
-def _describe_claims(connection, keys: list[tuple[int, int]]) -> list[ClaimRef]:
-    """These claims ((doc_pk, seq) pairs) with their parts as text, in the order given."""
-    if not keys:
+def _describe_claims(connection, rows: list) -> list[ClaimRef]:
+    """Claim rows (the claims table's columns) with their parts as text, in the order given:
+    each article's text read once, the parts cut from it here."""
+    if not rows:
         return []
-    c, d = claim_table.c, documents.c
-    wanted = set(keys)
+    d = documents.c
     docs = {r.pk: r for r in connection.execute(
         select(d.pk, d.id, d.text, d.title_start, d.title_end, d.stated_title, d.outlet, d.published, d.ingested_at)
-        .where(d.pk.in_({k[0] for k in keys}))
-    )}  # each article's text read once; the claims' parts are cut from it here
+        .where(d.pk.in_({r.doc_pk for r in rows}))
+    )}
 
     def cut(text: str, start: int | None, end: int | None) -> str | None:
         return text[start:end] if start is not None and end is not None else None
 
-    found = {}
-    # through the primary key (doc_pk, seq), both IN lists (a row-value IN would scan every claim)
-    for r in connection.execute(select(claim_table).where(c.doc_pk.in_(docs), c.seq.in_({k[1] for k in keys}))):
-        if (r.doc_pk, r.seq) not in wanted:
+    found = []
+    for r in rows:
+        doc = docs.get(r.doc_pk)
+        if doc is None:
             continue
-        doc = docs[r.doc_pk]
-        found[r.doc_pk, r.seq] = ClaimRef(
+        found.append(ClaimRef(
             article_id=doc.id, seq=r.seq, title=cut(doc.text, doc.title_start, doc.title_end) or doc.stated_title or "",
             outlet=doc.outlet, published=doc.published, ingested_at=doc.ingested_at, speaker=r.speaker,
             source=cut(doc.text, r.source_start, r.source_end), cue=cut(doc.text, r.cue_start, r.cue_end) or "",
             content=cut(doc.text, r.content_start, r.content_end) or "", hedge=r.hedge, negated=bool(r.negated),
-            medium=cut(doc.text, r.medium_start, r.medium_end))
-    return [found[k] for k in keys if k in found]
+            medium=cut(doc.text, r.medium_start, r.medium_end)))
+    return found
 
 
 CLAIMS_PAGE_SIZE = 50  # claims by (and about) a person per page
@@ -582,13 +581,15 @@ def _claim_page(store: Store, kind: str, name: str, page: int, page_size: int) -
     """One page of a person's claims (``kind`` by or about), newest articles first, claims
     of an article in text order: one range of ``person_claims``' index, kept on ingest for
     the latest version of each article, so the cost follows the page, not the person's fame."""
-    pc = person_claims_table.c
+    pc, c = person_claims_table.c, claim_table.c
     with store._reading() as connection:
-        chosen = [(r.doc_pk, r.seq) for r in connection.execute(
-            select(pc.doc_pk, pc.seq).where(pc.kind == kind, pc.name == name)
+        chosen = connection.execute(
+            select(claim_table).select_from(person_claims_table)
+            .join(claim_table, and_(c.doc_pk == pc.doc_pk, c.seq == pc.seq))  # each through the claims' primary key
+            .where(pc.kind == kind, pc.name == name)
             .order_by(pc.day.desc(), pc.ingested_at.desc(), pc.doc_pk.desc(), pc.seq)
             .limit(page_size).offset((page - 1) * page_size)
-        )]
+        ).all()
         return _describe_claims(connection, chosen)
 
 
