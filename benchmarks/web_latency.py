@@ -271,6 +271,7 @@ def main() -> None:
     parser.add_argument("--json", help="write the figures here as JSON")
     parser.add_argument("--kinds", help="comma-separated kinds (prefixes: news,article,speaker,search) for iterations")
     parser.add_argument("--no-cached", action="store_true", help="iterations: skip the page cache run")
+    parser.add_argument("--no-uncached", action="store_true", help="iterations: skip the run without the page cache")
     parser.add_argument("--python-load", action="store_true", help="load with asyncio httpx clients even when wrk is installed")
     args = parser.parse_args()
     use_wrk = shutil.which("wrk") is not None and not args.python_load
@@ -282,7 +283,8 @@ def main() -> None:
     urls = targets(args.db, random.Random(3))
     if args.kinds:  # iterations on some kinds only (the URL sets are drawn as always)
         urls = {kind: urls[kind] for kind in urls if any(kind.startswith(k) for k in args.kinds.split(","))}
-    uncached = measure(args, urls, use_wrk, page_cache=False)
+    uncached = ({"results": {}, "single": {}, "load_before": {}} if args.no_uncached else
+                measure(args, urls, use_wrk, page_cache=False))
     cached = ({"results": {}, "load_before": {}} if args.no_cached else
               measure(args, urls, use_wrk, page_cache=True, single=False))  # starts cold: first renders count
     results, single, load_before = uncached["results"], uncached["single"], uncached["load_before"]
