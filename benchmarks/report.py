@@ -307,6 +307,13 @@ def gum_dates(r: dict) -> list[str]:
     ]
 
 
+def _loads(before: dict | None) -> list[str]:
+    """The machine's load average as each kind started (other jobs share the 2 cores)."""
+    if not before:
+        return []
+    return ["Load average before each kind: " + ", ".join(f"{kind} {load}" for kind, load in before.items()) + "."]
+
+
 def web_latency(r: dict) -> list[str]:
     def rows(results: dict) -> list[str]:
         return [f"| {kind} | {v['requests']} | {v['p50_ms']:.0f} | {v['p95_ms']:.0f} | {v['max_ms']:.0f} | {v['errors']} |"
@@ -332,6 +339,7 @@ def web_latency(r: dict) -> list[str]:
         *rows(r["results"]),
         "",
         "All under target." if r["all_under_target"] else "**Not all under target.**",
+        *_loads(r.get("load_average_before_each_kind")),
         "",
     ]
     if "results_with_page_cache" in r:
@@ -343,6 +351,7 @@ def web_latency(r: dict) -> list[str]:
             *rows(r["results_with_page_cache"]),
             "",
             "All under target." if r["all_under_target_with_page_cache"] else "**Not all under target.**",
+            *_loads(r.get("load_average_before_each_kind_with_page_cache")),
             "",
         ]
     if single:
