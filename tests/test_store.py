@@ -220,6 +220,28 @@ def test_near_duplicates_are_grouped(store):
     assert (stats["near_duplicate_groups"], stats["near_duplicate_documents"]) == (1, 2)
 
 
+def test_get_lists_the_first_copies_and_counts_them_all(store):
+    """A page listing a few of a wire story's copies reads those few and a count, not every id."""
+    paragraphs = [prose(11, 90), prose(12, 90)]
+    copies = [make_article(f"Wire story {n}", paragraphs, url=f"https://o{n}.example/1", outlet=f"o{n}.example")
+              for n in range(5)]
+    for article in copies:
+        store.add(article, line_keys=set())
+    first = copies[0].raw.id
+    ids = [a.raw.id for a in copies[1:]]  # oldest first
+
+    assert store.get(first).near_duplicates == ids
+    assert store.get(first).near_duplicates_total is None  # every copy listed: nothing to count
+    shown = store.get(first, copies=2)
+    assert (shown.near_duplicates, shown.near_duplicates_total) == (ids[:2], 4)
+    assert store.get(copies[3].raw.id, copies=10).near_duplicates == [copies[0].raw.id, *ids[:2], ids[3]]
+    none = store.get(first, copies=0)
+    assert (none.near_duplicates, none.near_duplicates_total) == ([], 4)
+    alone = make_article("Water supply restored", [prose(9, 90), prose(10, 90)], url="https://a.example/2")
+    store.add(alone, line_keys=set())
+    assert (store.get(alone.raw.id, copies=3).near_duplicates, store.get(alone.raw.id, copies=3).near_duplicates_total) == ([], 0)
+
+
 def test_short_bodies_are_compared_too(store):
     body = ("The ministry said the convoy crossed the bridge at dawn and reached the village before noon, "
             "where residents and peacekeepers waited for water and medicine since Monday")

@@ -180,6 +180,9 @@ class StoredArticle:
     entities: list[Entity] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     headline: HeadlineCheck | None = None
+    # how many near-duplicates there are in all, when ``near_duplicates`` lists only the
+    # first of them (``Store.get(copies=N)``, for a page that lists a few of hundreds)
+    near_duplicates_total: int | None = None
 
     @property
     def analysis(self) -> Analysis:

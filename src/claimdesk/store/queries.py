@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, column, exists, func, literal_column, or_, select, table
+from sqlalchemy import and_, bindparam, column, exists, func, literal_column, or_, select, table
 from sqlalchemy.sql import ColumnElement
 
 from claimdesk.store.schema import (
@@ -196,11 +196,14 @@ def _filter_conditions(filters: NewsFilters, speakers: list[str] | None = None) 
     return conditions
 
 
+_LATER_PUBLICATION = review_publications.alias("later")
+
+
 def _published_with(rating: str):
     """doc_pk of the articles with a claim whose review, as published now, has this rating
     (the claim's latest publication event publishes a revision with it)."""
     p, r = review_publications.c, review_revisions.c
-    later = review_publications.alias("later")
+    later = _LATER_PUBLICATION
     return (
         select(p.doc_pk)
         .join(review_revisions, r.pk == p.revision_pk)
@@ -210,10 +213,21 @@ def _published_with(rating: str):
 
 
 def _news_columns():
+    return list(_NEWS_COLUMNS)
+
+
+def _make_news_columns():
     d, c, h = documents.c, claim_table.c, headline_checks.c
     claim_count = select(func.count()).where(c.doc_pk == d.pk).scalar_subquery().label("claims")
     verdict = select(h.verdict).where(h.doc_pk == d.pk).scalar_subquery().label("headline")
-    return [d.id, _title_column(), d.outlet, d.url, d.published, d.ingested_at, claim_count, verdict]
+    return (d.id, _title_column(), d.outlet, d.url, d.published, d.ingested_at, claim_count, verdict)
+
+
+# Built once: list pages describe a page of articles on every request, and building these
+# subqueries (and their statements' cache keys) again each time cost more than the SQL.
+_NEWS_COLUMNS = _make_news_columns()
+_DESCRIBED = select(documents.c.pk, *_NEWS_COLUMNS).where(documents.c.pk.in_(bindparam("pks", expanding=True)))
+_ARTICLES = select(*_NEWS_COLUMNS).where(documents.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _news_item(row, snippet: str | None = None) -> NewsItem:
@@ -248,9 +262,9 @@ def _described(connection, pks: list[int], extra=()) -> list:
     """The news columns (and ``extra`` ones) of these articles, in the order of ``pks``."""
     if not pks:
         return []
-    rows = {r.pk: r for r in connection.execute(
-        select(documents.c.pk, *_news_columns(), *extra).where(documents.c.pk.in_(pks))
-    )}
+    statement = _DESCRIBED if not extra else (
+        select(documents.c.pk, *_NEWS_COLUMNS, *extra).where(documents.c.pk.in_(bindparam("pks", expanding=True))))
+    rows = {r.pk: r for r in connection.execute(statement, {"pks": list(pks)}).all()}
     return [rows[pk] for pk in pks if pk in rows]
 
 
@@ -409,7 +423,7 @@ def articles(store: Store, ids: list[str]) -> list[NewsItem]:
     if not ids:
         return []
     with store._reading() as connection:
-        rows = {r.id: r for r in connection.execute(select(*_news_columns()).where(documents.c.id.in_(ids)))}
+        rows = {r.id: r for r in connection.execute(_ARTICLES, {"ids": list(ids)}).all()}
     return [_news_item(rows[i]) for i in ids if i in rows]
 
 

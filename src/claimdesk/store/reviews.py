@@ -297,15 +297,22 @@ def failed_signins(store: Store, name: str, address: str, since: datetime) -> tu
 
 def _latest_event():
     """The publication row no later row of the same claim follows."""
-    later = publications.alias("later")
-    return ~exists().where(
-        later.c.doc_pk == publications.c.doc_pk, later.c.seq == publications.c.seq, later.c.pk > publications.c.pk
-    )
+    return _LATEST_EVENT
 
 
 def _latest_revision():
-    later = revisions.alias("later")
-    return ~exists().where(later.c.doc_pk == revisions.c.doc_pk, later.c.seq == revisions.c.seq, later.c.pk > revisions.c.pk)
+    return _LATEST_REVISION
+
+
+def _make_latest(table):
+    later = table.alias("later")
+    return ~exists().where(later.c.doc_pk == table.c.doc_pk, later.c.seq == table.c.seq, later.c.pk > table.c.pk)
+
+
+# built once (news line pages ask for review states on every request): making an alias
+# costs a column collection each time
+_LATEST_EVENT = _make_latest(publications)
+_LATEST_REVISION = _make_latest(revisions)
 
 
 def _published_revision(connection: Connection, doc_pk: int, seq: int):

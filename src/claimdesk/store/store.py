@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, event, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, Integer, bindparam, create_engine, event, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -120,8 +120,37 @@ def _like_escape(value: str) -> str:
 
 def _latest_version():
     """True for a document no newer version at its URL supersedes (no URL: always)."""
+    return _LATEST_VERSION
+
+
+def _make_latest_version():
     newer = documents.alias("newer")
     return ~exists().where(newer.c.url == documents.c.url, newer.c.version > documents.c.version)
+
+
+# built once: an alias of documents costs a column collection of its own each time it is made
+_LATEST_VERSION = _make_latest_version()
+
+
+# What Store.get reads for one document, built once: statement construction and its
+# cache key cost more than these small indexed reads themselves.
+_DOCUMENT = select(documents).where(documents.c.id == bindparam("id"))
+_BODY = select(body_ranges.c.start, body_ranges.c.end).where(body_ranges.c.doc_pk == bindparam("pk")).order_by(body_ranges.c.seq)
+_REMOVED = (select(removed_ranges.c.start, removed_ranges.c.end, removed_ranges.c.reason, removed_ranges.c.detail)
+            .where(removed_ranges.c.doc_pk == bindparam("pk")).order_by(removed_ranges.c.seq))
+_VERSIONS = select(documents.c.id).where(documents.c.url == bindparam("url")).order_by(documents.c.version)
+_CLAIMS = select(claim_table).where(claim_table.c.doc_pk == bindparam("pk")).order_by(claim_table.c.seq)
+_ENTITIES = (select(entity_table.c.start, entity_table.c.end, entity_table.c.label, entity_table.c.canonical,
+                    entity_table.c.role).where(entity_table.c.doc_pk == bindparam("pk")).order_by(entity_table.c.seq))
+_DATES = (select(date_table.c.start, date_table.c.end, date_table.c.value, date_table.c.kind, date_table.c.earliest)
+          .where(date_table.c.doc_pk == bindparam("pk")).order_by(date_table.c.seq))
+_HEADLINE = select(headline_checks).where(headline_checks.c.doc_pk == bindparam("pk"))
+_REASONS = (select(headline_reasons.c.kind, headline_reasons.c.text, headline_reasons.c.spans)
+            .where(headline_reasons.c.doc_pk == bindparam("pk")).order_by(headline_reasons.c.seq))
+_GROUP_IDS = (select(documents.c.id).where(documents.c.group_pk == bindparam("group_pk"), documents.c.pk != bindparam("pk"))
+              .order_by(documents.c.pk))
+_GROUP_IDS_FIRST = _GROUP_IDS.limit(bindparam("limit", type_=Integer))
+_GROUP_SIZE = select(func.count()).where(documents.c.group_pk == bindparam("group_pk"))
 
 
 class AmbiguousId(LookupError):
@@ -435,15 +464,19 @@ class Store:
                 found.update(connection.scalars(select(documents.c.id).where(documents.c.id.in_(wanted[i : i + _KEY_CHUNK]))))
         return found
 
-    def get(self, id_or_prefix: str) -> StoredArticle | None:
+    def get(self, id_or_prefix: str, *, copies: int | None = None) -> StoredArticle | None:
         """The article with this id, or with the only id starting with this prefix
-        (at least 4 hex characters); raises AmbiguousId when several start with it."""
+        (at least 4 hex characters); raises AmbiguousId when several start with it.
+
+        ``copies``: list only the first this many near-duplicates (oldest first) and
+        count the rest (``near_duplicates_total``): a wire story can have hundreds,
+        and a page listing a few need not read every id."""
         prefix = id_or_prefix.strip().lower()
         if len(prefix) < _MIN_PREFIX or not set(prefix) <= _HEX:
             return None
         with self._reading() as connection:
             if len(prefix) == 64:
-                row = connection.execute(select(documents).where(documents.c.id == prefix)).first()
+                row = connection.execute(_DOCUMENT, {"id": prefix}).first()
             else:
                 rows = connection.execute(
                     select(documents)
@@ -461,49 +494,29 @@ class Store:
                 row = rows[0] if rows else None
             if row is None:
                 return None
-            return self._stored(connection, row)
+            return self._stored(connection, row, copies)
 
-    def _stored(self, connection: Connection, row) -> StoredArticle:
+    def _stored(self, connection: Connection, row, copies: int | None = None) -> StoredArticle:
         raw = RawDocument(
             text=row.text, path=row.path, url=row.url, format=row.format, outlet=row.outlet, title=row.stated_title,
             published=row.published, fetched=row.fetched, author=row.author, language=row.language, scope=row.scope,
             extracted=row.extracted,
         )
-        body = [
-            Span(r.start, r.end)
-            for r in connection.execute(
-                select(body_ranges.c.start, body_ranges.c.end).where(body_ranges.c.doc_pk == row.pk).order_by(body_ranges.c.seq)
-            )
-        ]
-        removed = [
-            Removed(r.start, r.end, r.reason, r.detail)
-            for r in connection.execute(
-                select(removed_ranges.c.start, removed_ranges.c.end, removed_ranges.c.reason, removed_ranges.c.detail)
-                .where(removed_ranges.c.doc_pk == row.pk)
-                .order_by(removed_ranges.c.seq)
-            )
-        ]
+        # statements built once (module level) and rows fetched all at once: an article
+        # page reads ten small sets, and building and iterating them cost more than the SQL
+        pk = {"pk": row.pk}
+        body = [Span(start, end) for start, end in connection.execute(_BODY, pk).all()]
+        removed = [Removed(*r) for r in connection.execute(_REMOVED, pk).all()]
         title = Span(row.title_start, row.title_end) if row.title_start is not None and row.title_end is not None else None
         if row.url is not None:
-            versions = list(
-                connection.scalars(select(documents.c.id).where(documents.c.url == row.url).order_by(documents.c.version))
-            )
+            versions = list(connection.scalars(_VERSIONS, {"url": row.url}).all())
         else:
             versions = [row.id]
-        claims = [
-            _claim(r)
-            for r in connection.execute(select(claim_table).where(claim_table.c.doc_pk == row.pk).order_by(claim_table.c.seq))
-        ]
-        entities = [
-            Entity(Span(r.start, r.end), r.label, r.canonical, r.role)
-            for r in connection.execute(
-                select(entity_table).where(entity_table.c.doc_pk == row.pk).order_by(entity_table.c.seq)
-            )
-        ]
-        dates = [
-            DateMention(Span(r.start, r.end), r.value, r.kind, r.earliest)
-            for r in connection.execute(select(date_table).where(date_table.c.doc_pk == row.pk).order_by(date_table.c.seq))
-        ]
+        claims = [_claim(r) for r in connection.execute(_CLAIMS, pk).all()]
+        entities = [Entity(Span(start, end), label, canonical, role)
+                    for start, end, label, canonical, role in connection.execute(_ENTITIES, pk).all()]
+        dates = [DateMention(Span(start, end), value, kind, earliest)
+                 for start, end, value, kind, earliest in connection.execute(_DATES, pk).all()]
         return StoredArticle(
             article=Article(raw=raw, title=title, body=body, removed=removed),
             dates=dates,
@@ -511,35 +524,37 @@ class Store:
             ingested_at=row.ingested_at,
             version=row.version,
             versions=versions,
-            near_duplicates=self._group_ids(connection, row.group_pk, row.pk),
+            near_duplicates=self._group_ids(connection, row.group_pk, row.pk, copies),
+            near_duplicates_total=(self._group_size(connection, row.group_pk) - 1 if copies is not None else None),
             claims=claims,
             entities=entities,
         )
 
     @staticmethod
     def _headline(connection: Connection, doc_pk: int) -> HeadlineCheck | None:
-        check = connection.execute(select(headline_checks).where(headline_checks.c.doc_pk == doc_pk)).first()
+        check = connection.execute(_HEADLINE, {"pk": doc_pk}).first()
         if check is None:
             return None
         reasons = tuple(
-            HeadlineReason(r.kind, r.text, tuple(Span(start, end) for start, end in r.spans))
-            for r in connection.execute(
-                select(headline_reasons).where(headline_reasons.c.doc_pk == doc_pk).order_by(headline_reasons.c.seq)
-            )
+            HeadlineReason(kind, text, tuple(Span(start, end) for start, end in spans))
+            for kind, text, spans in connection.execute(_REASONS, {"pk": doc_pk}).all()
         )
         return HeadlineCheck(check.verdict, check.stance, check.score, reasons)
 
     @staticmethod
-    def _group_ids(connection: Connection, group_pk: int | None, own_pk: int) -> list[str]:
-        if group_pk is None:
+    def _group_ids(connection: Connection, group_pk: int | None, own_pk: int, limit: int | None = None) -> list[str]:
+        if group_pk is None or limit is not None and limit <= 0:
             return []
-        return list(
-            connection.scalars(
-                select(documents.c.id)
-                .where(documents.c.group_pk == group_pk, documents.c.pk != own_pk)
-                .order_by(documents.c.pk)
-            )
-        )
+        if limit is None:
+            return list(connection.scalars(_GROUP_IDS, {"group_pk": group_pk, "pk": own_pk}).all())
+        return list(connection.scalars(_GROUP_IDS_FIRST, {"group_pk": group_pk, "pk": own_pk, "limit": limit}).all())
+
+    @staticmethod
+    def _group_size(connection: Connection, group_pk: int | None) -> int:
+        """Documents in a near-duplicate group (1 for a document in no group: itself)."""
+        if group_pk is None:
+            return 1
+        return connection.scalar(_GROUP_SIZE, {"group_pk": group_pk}) or 1
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         """Best matches first, the latest version of each URL only. Every word of the

@@ -10,8 +10,9 @@ always well nested, whatever the spans.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -33,18 +34,31 @@ class Mark:
     attrs: tuple[tuple[str, str], ...] = ()
 
     def open(self) -> str:
-        return self._open
-
-    @cached_property
-    def _open(self) -> str:  # a mark opens once per segment it covers: built once
-        parts = [self.tag]
-        if self.classes:
-            parts.append(f'class="{escape(" ".join(self.classes))}"')
-        parts.extend(f'{name}="{escape(value)}"' for name, value in self.attrs)
-        return "<" + " ".join(parts) + ">"
+        return _open_tag(self.tag, self.classes, self.attrs)
 
     def close(self) -> str:
         return f"</{self.tag}>"
+
+
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def _escaped(piece: str) -> str:
+    """``escape`` for the many short pieces of a marked text, most with nothing to escape:
+    those are returned as they are (no Markup made for them)."""
+    return escape(piece) if _SPECIAL.search(piece) else piece
+
+
+@lru_cache(maxsize=16384)
+def _open_tag(tag: str, classes: tuple[str, ...], attrs: tuple[tuple[str, str], ...]) -> str:
+    """The open tag of a mark, every attribute value escaped. A pure function, remembered:
+    an article marks the same entity (same link, same title) many times over, and the
+    same names come back article after article."""
+    parts = [tag]
+    if classes:
+        parts.append(f'class="{escape(" ".join(classes))}"')
+    parts.extend(f'{name}="{escape(value)}"' for name, value in attrs)
+    return "<" + " ".join(parts) + ">"
 
 
 def _nestable(marks: list[Mark]) -> list[Mark]:
@@ -93,19 +107,36 @@ def highlight_spans(text: str, spans, marks: list[Mark]) -> list[Markup]:
 
 
 def _highlight(text: str, start: int, end: int, ordered: list[Mark]) -> Markup:
+    """One sweep over the cuts: the marks covering the text change only at a cut where
+    one starts or ends, so the covering set is updated there (not recomputed from every
+    mark for every segment: an article paragraph has dozens of marks and cuts)."""
     inside = [m for m in ordered if m.end > start and m.start < end]
-    cuts = sorted({start, end, *(max(m.start, start) for m in inside), *(min(m.end, end) for m in inside)})
+    if not inside:
+        return escape(text[start:end])
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for rank, m in enumerate(inside):  # rank: wrapping order (``ordered`` is in it)
+        opening.setdefault(max(m.start, start), []).append(rank)
+        closing.setdefault(min(m.end, end), []).append(rank)
+    cuts = sorted({start, end, *opening, *closing})
     pieces: list[str] = []
     stack: list[Mark] = []
+    active: list[int] = []
     for left, right in zip(cuts, cuts[1:]):
-        wanted = _wrapping([m for m in inside if m.start <= left and m.end >= right])
-        keep = 0
-        while keep < len(stack) and keep < len(wanted) and stack[keep] is wanted[keep]:
-            keep += 1
-        pieces.extend(m.close() for m in reversed(stack[keep:]))
-        pieces.extend(m.open() for m in wanted[keep:])
-        stack = wanted
-        pieces.append(str(escape(text[left:right])))
+        ended, began = closing.get(left), opening.get(left)
+        if ended or began:
+            if ended:
+                active = [r for r in active if r not in ended]
+            if began:
+                active = sorted(active + began)
+            wanted = _wrapping([inside[r] for r in active])
+            keep = 0
+            while keep < len(stack) and keep < len(wanted) and stack[keep] is wanted[keep]:
+                keep += 1
+            pieces.extend(m.close() for m in reversed(stack[keep:]))
+            pieces.extend(m.open() for m in wanted[keep:])
+            stack = wanted
+        pieces.append(_escaped(text[left:right]))
     pieces.extend(m.close() for m in reversed(stack))
     return Markup("".join(pieces))
 

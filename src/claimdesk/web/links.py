@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 
+@lru_cache(maxsize=16384)  # pure; a page links the same names and articles many times
 def article_url(article_id: str) -> str:
     return f"/articles/{quote(article_id, safe='')}"
 
@@ -13,10 +15,12 @@ def claim_url(article_id: str, seq: int) -> str:
     return f"/claims/{quote(article_id, safe='')}/{int(seq)}"
 
 
+@lru_cache(maxsize=16384)  # pure; a page links the same names and articles many times
 def speaker_url(name: str) -> str:
     return f"/speakers/{quote(name, safe='')}"
 
 
+@lru_cache(maxsize=16384)  # pure; a page links the same names and articles many times
 def entity_url(canonical: str) -> str:
     return f"/entities/{quote(canonical, safe='')}"
 

@@ -54,7 +54,7 @@ async def article(request: Request, store: StoreDep, article_id: str):
 @router.get("/articles/{article_id}/raw", name="article_raw")
 def article_raw(request: Request, store: StoreDep, article_id: str):
     """The raw document as stored (the text every offset points into); a fragment for htmx."""
-    stored = views.stored_or_404(store, article_id)
+    stored = views.stored_or_404(store, article_id, copies=0)
     template = "_raw.html" if request.headers.get("HX-Request") else "raw.html"
     return render(request, template, stored=stored, title=views.title_of(stored))
 

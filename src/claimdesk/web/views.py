@@ -92,9 +92,9 @@ def speaker_names(store: Store) -> list[str]:
 # -- article --------------------------------------------------------------------------------
 
 
-def stored_or_404(store: Store, article_id: str) -> StoredArticle:
+def stored_or_404(store: Store, article_id: str, copies: int | None = None) -> StoredArticle:
     try:
-        stored = store.get(article_id)
+        stored = store.get(article_id, copies=copies)
     except AmbiguousId as ambiguous:
         raise HTTPException(404, f"{article_id!r} matches several articles") from ambiguous
     if stored is None:
@@ -155,14 +155,14 @@ def _item_json(item: NewsItem) -> dict:
 
 
 def article_page(store: Store, article_id: str) -> ArticlePage:
-    stored = stored_or_404(store, article_id)
+    stored = stored_or_404(store, article_id, copies=COPIES_SHOWN)
     article, text = stored.article, stored.article.raw.text
     headline_reasons = stored.headline.reasons if stored.headline else ()
     overlay = (marks.claim_marks(stored.claims) + marks.entity_marks(stored.entities)
                + marks.date_marks(stored.dates) + marks.reason_marks(headline_reasons))
     title_html, *paragraphs = highlight_spans(text, [article.title or Span(0, 0), *article.body], overlay)
     title_html = title_html if article.title else None
-    related = queries.articles(store, [*stored.versions, *stored.near_duplicates[:COPIES_SHOWN]])
+    related = queries.articles(store, [*stored.versions, *stored.near_duplicates])
     by_id = {item.id: item for item in related}
     mentions: dict[tuple[str, str], int] = {}
     for entity in stored.entities:
@@ -178,7 +178,7 @@ def article_page(store: Store, article_id: str) -> ArticlePage:
         near_duplicates=[by_id[i] for i in stored.near_duplicates if i in by_id],
         speakers=sorted({c.speaker for c in stored.claims if c.speaker}),
         entities=sorted(((c, lbl, n) for (c, lbl), n in mentions.items()), key=lambda t: (-t[2], t[0])),
-        copies_total=len(stored.near_duplicates),
+        copies_total=stored.near_duplicates_total or 0,
     )
 
 
@@ -233,7 +233,7 @@ class ClaimPage:
 
 
 def claim_page(store: Store, article_id: str, seq: int) -> ClaimPage:
-    stored = stored_or_404(store, article_id)
+    stored = stored_or_404(store, article_id, copies=0)  # the same claim elsewhere is found by query
     if not 0 <= seq < len(stored.claims):
         raise HTTPException(404, f"article {article_id[:12]} has no claim {seq}")
     claim = stored.claims[seq]
