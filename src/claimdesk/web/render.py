@@ -64,8 +64,58 @@ def claim_line(ref) -> Markup:
     )
 
 
+def article_claims(page) -> Markup:
+    """The claim list of an article page (one ``<li>`` per claim): built here, not by the
+    template, for the same reason as ``claim_line``. Every value escaped."""
+    e, text, article_id = escape, page.stored.article.raw.text, page.stored.article.raw.id
+    items = []
+    for seq, claim in page.claims:
+        if claim.speaker:
+            source = f'<a class="claim-source" href="{e(links.speaker_url(claim.speaker))}">{e(claim.speaker)}</a>'
+        else:
+            source = '<span class="claim-source">no stated source</span>'
+        items.append(
+            f'    <li>\n      {source}\n'
+            f'      <mark class="claim-cue hedge-{e(claim.hedge)}">{e(claim.cue.of(text))}</mark>\n'
+            f'      <a class="claim-content" href="{e(links.claim_url(article_id, seq))}">{e(claim.content.of(text))}</a>\n'
+            f'      <span class="hedge">{e(claim.hedge)}{", negated" if claim.negated else ""}</span>\n    </li>\n'
+        )
+    return Markup("".join(items))
+
+
+def person_chips(speakers, entities) -> Markup:
+    """An article's speakers and entities as linked chips (``<li>`` each), escaped."""
+    e = escape
+    chips = [f'<li><a class="speaker" href="{e(links.speaker_url(name))}">{e(name)}</a></li>' for name in speakers]
+    chips.extend(
+        f'<li><a class="entity entity-{e(label.lower())}" href="{e(links.person_url(canonical, label))}">{e(canonical)}</a> '
+        f'<small>{e(label)}{f" ×{n}" if n > 1 else ""}</small></li>'
+        for canonical, label, n in entities
+    )
+    return Markup("".join(chips))
+
+
+def copy_items(items) -> Markup:
+    """Near-duplicate copies (news items) as ``<li>`` links with outlet and date, escaped."""
+    e = escape
+    return Markup("".join(
+        f'<li><a href="{e(links.article_url(item.id))}">{e(item.title or "(untitled)")}</a> <span class="meta">'
+        f'<span class="outlet">{e(item.outlet or "unknown outlet")}</span><span>{e(item.published or "undated")}</span></span></li>'
+        for item in items
+    ))
+
+
+def paragraphs(marked) -> Markup:
+    """Highlighted paragraphs (Markup each, built by ``highlight``) as ``<p>`` elements."""
+    return Markup("".join(f"<p>{p}</p>\n  " for p in marked))
+
+
 environment.globals.update(
     claim_line=claim_line,
+    article_claims=article_claims,
+    person_chips=person_chips,
+    copy_items=copy_items,
+    paragraphs=paragraphs,
     query_string=query_string,
     links=links,
     snippet_html=lambda snippet: snippet_html(snippet, MATCH_OPEN, MATCH_CLOSE),
