@@ -104,3 +104,27 @@ def test_hostile_text_is_escaped_between_marks():
     html = str(highlight(text, 0, len(text), [Mark(0, 8, "mark", ("claim-cue",), (("title", '"><img onerror=x>'),))]))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'title="&#34;&gt;&lt;img onerror=x&gt;"' in html
+
+
+# -- lists built in Python (web/render.py) instead of template loops ---------------------------
+
+
+def test_python_built_lists_escape_hostile_text_and_warn_as_the_macro_does():
+    from claimdesk.store.queries import ClaimRef, NewsItem
+    from claimdesk.web.render import claim_lines, environment, headline_badge, mention_items
+
+    hostile = "<script>alert('x')</script> & \"quoted\""
+    items = [NewsItem(id="ab" * 32, title=hostile, outlet=hostile, url=None, published=None, ingested_at="t",
+                      claims=0, headline=verdict) for verdict in ("does-not-fit", "fits", None, "contradicts")]
+    html = str(mention_items(items))
+    assert "<script>" not in html and html.count("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") == 8
+    macro = environment.from_string('{% from "_macros.html" import headline_badge %}{{ headline_badge(v) }}')
+    for verdict in ("does-not-fit", "fits", None, "contradicts", "<b>"):
+        assert headline_badge(verdict) == macro.render(v=verdict).strip()
+    assert html.count('class="headline-warning"') == 2 and "⚠ headline does not fit" in html
+
+    ref = ClaimRef(article_id="cd" * 32, seq=3, title=hostile, outlet=None, published="2024-01-02", ingested_at="t",
+                   speaker=hostile, source=None, cue="said <b>", content=hostile, hedge="states", negated=True, medium=None)
+    lines = str(claim_lines([ref, ref]))
+    assert "<script>" not in lines and "<b>" not in lines and lines.count('<div class="claim-line">') == 2
+    assert f'/claims/{"cd" * 32}/3' in lines and 'title="hedge: states, negated"' in lines

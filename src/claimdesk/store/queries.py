@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, column, exists, func, literal_column, or_, select, table
+from sqlalchemy import Integer, and_, bindparam, column, exists, func, literal_column, or_, select, table
 from sqlalchemy.sql import ColumnElement
 
 from claimdesk.store.schema import (
@@ -492,11 +492,7 @@ def _describe_claims(connection, rows: list) -> list[ClaimRef]:
     each article's text read once, the parts cut from it here."""
     if not rows:
         return []
-    d = documents.c
-    docs = {r.pk: r for r in connection.execute(
-        select(d.pk, d.id, d.text, d.title_start, d.title_end, d.stated_title, d.outlet, d.published, d.ingested_at)
-        .where(d.pk.in_({r.doc_pk for r in rows}))
-    )}
+    docs = {r.pk: r for r in connection.execute(_CLAIM_DOCUMENTS, {"pks": sorted({r.doc_pk for r in rows})}).all()}
 
     def cut(text: str, start: int | None, end: int | None) -> str | None:
         return text[start:end] if start is not None and end is not None else None
@@ -514,6 +510,12 @@ def _describe_claims(connection, rows: list) -> list[ClaimRef]:
             medium=cut(doc.text, r.medium_start, r.medium_end)))
     return found
 
+
+_CLAIM_DOCUMENTS = (
+    select(documents.c.pk, documents.c.id, documents.c.text, documents.c.title_start, documents.c.title_end,
+           documents.c.stated_title, documents.c.outlet, documents.c.published, documents.c.ingested_at)
+    .where(documents.c.pk.in_(bindparam("pks", expanding=True)))
+)
 
 CLAIMS_PAGE_SIZE = 50  # claims by (and about) a person per page
 # From this many mentions on, the articles mentioning a person are found by walking the
@@ -536,6 +538,13 @@ class PersonSummary:
     labels: list[tuple[str, int]]
 
 
+_p = person_counts.c
+_SUMMARY_BY = (select(_p.month, _p.detail, func.sum(_p.n))
+               .where(_p.kind == "by", func.lower(_p.name) == func.lower(bindparam("name"))).group_by(_p.month, _p.detail))
+_SUMMARY_MENTIONS = select(_p.kind, _p.month, _p.detail, _p.n).where(_p.kind.in_(["about", "mention"]), _p.name == bindparam("name"))
+_SUMMARY_OUTLETS = select(_p.detail, _p.n).where(_p.kind == "outlet", _p.name == bindparam("name"))
+
+
 def person_summary(store: Store, name: str) -> PersonSummary:
     """Totals, the monthly timeline, roles, hedges, outlets and labels of ``name``, over the
     latest version of each article, from the counts kept on ingest (``person_counts``,
@@ -545,18 +554,10 @@ def person_summary(store: Store, name: str) -> PersonSummary:
     *about* them and their mentions: their canonical name. Outlets: articles quoting or
     mentioning the name in any case."""
     name = _normal_name(name)
-    p = person_counts.c
     with store._reading() as connection:
-        by_groups = connection.execute(
-            select(p.month, p.detail, func.sum(p.n)).where(p.kind == "by", func.lower(p.name) == func.lower(name))
-            .group_by(p.month, p.detail)
-        ).all()
-        rows = connection.execute(
-            select(p.kind, p.month, p.detail, p.n).where(p.kind.in_(["about", "mention"]), p.name == name)
-        ).all()
-        outlet_counts = connection.execute(
-            select(p.detail, p.n).where(p.kind == "outlet", p.name == name.lower())
-        ).all()
+        by_groups = connection.execute(_SUMMARY_BY, {"name": name}).all()
+        rows = connection.execute(_SUMMARY_MENTIONS, {"name": name}).all()
+        outlet_counts = connection.execute(_SUMMARY_OUTLETS, {"name": name.lower()}).all()
     months: dict[str | None, list[int]] = {}
     hedge_counts: Counter = Counter()
     roles: Counter = Counter()
@@ -595,16 +596,20 @@ def _claim_page(store: Store, kind: str, name: str, page: int, page_size: int) -
     """One page of a person's claims (``kind`` by or about), newest articles first, claims
     of an article in text order: one range of ``person_claims``' index, kept on ingest for
     the latest version of each article, so the cost follows the page, not the person's fame."""
-    pc, c = person_claims_table.c, claim_table.c
     with store._reading() as connection:
-        chosen = connection.execute(
-            select(claim_table).select_from(person_claims_table)
-            .join(claim_table, and_(c.doc_pk == pc.doc_pk, c.seq == pc.seq))  # each through the claims' primary key
-            .where(pc.kind == kind, pc.name == name)
-            .order_by(pc.day.desc(), pc.ingested_at.desc(), pc.doc_pk.desc(), pc.seq)
-            .limit(page_size).offset((page - 1) * page_size)
-        ).all()
+        chosen = connection.execute(_CLAIM_PAGE, {"kind": kind, "name": name, "limit": page_size,
+                                                  "offset": (page - 1) * page_size}).all()
         return _describe_claims(connection, chosen)
+
+
+_pc, _c = person_claims_table.c, claim_table.c
+_CLAIM_PAGE = (
+    select(claim_table).select_from(person_claims_table)
+    .join(claim_table, and_(_c.doc_pk == _pc.doc_pk, _c.seq == _pc.seq))  # each through the claims' primary key
+    .where(_pc.kind == bindparam("kind"), _pc.name == bindparam("name"))
+    .order_by(_pc.day.desc(), _pc.ingested_at.desc(), _pc.doc_pk.desc(), _pc.seq)
+    .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+)
 
 
 def person_claims(store: Store, name: str, *, page: int = 1, page_size: int | None = None,

@@ -43,10 +43,14 @@ class Mark:
 _SPECIAL = re.compile(r"[&<>\"']")
 
 
-def _escaped(piece: str) -> str:
-    """``escape`` for the many short pieces of a marked text, most with nothing to escape:
-    those are returned as they are (no Markup made for them)."""
+def escaped(piece: str) -> str:
+    """``escape`` for the many short strings of a page (pieces of a marked text, names,
+    titles), most with nothing to escape: those are returned as they are (no Markup made
+    for them). The result is safe to paste between tags and into a quoted attribute."""
     return escape(piece) if _SPECIAL.search(piece) else piece
+
+
+_escaped = escaped
 
 
 @lru_cache(maxsize=16384)

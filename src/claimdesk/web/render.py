@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from claimdesk.store.queries import MATCH_CLOSE, MATCH_OPEN
 from claimdesk.web import links
-from claimdesk.web.highlight import snippet_html
+from claimdesk.web.highlight import escaped, snippet_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -45,15 +45,25 @@ def claim_line(ref) -> Markup:
     content, the article. Built here rather than by a template macro: a speaker page lists
     a hundred of them, and a macro call costs several times the few strings it joins.
     Every value is escaped; only these tags go around them."""
-    e = escape
+    return Markup(_claim_line(ref))
+
+
+def claim_lines(refs) -> Markup:
+    """``claim_line`` of each, one call from the template for the whole list."""
+    return Markup("".join(_claim_line(ref) for ref in refs))
+
+
+def _claim_line(ref) -> str:
+    e = escaped  # each text escaped; the desk's URLs are percent-encoded (nothing to escape) but escaped too
     if ref.speaker:
         source = f'<a class="claim-source" href="{e(links.speaker_url(ref.speaker))}">{e(ref.speaker)}</a>'
     else:
         source = '<span class="claim-source">no stated source</span>'
     medium = f'\n  <span class="claim-medium">({e(ref.medium)})</span>' if ref.medium else ""
-    return Markup(
+    hedge = e(ref.hedge)
+    return (
         f'<div class="claim-line">\n  {source}\n'
-        f'  <mark class="claim-cue hedge-{e(ref.hedge)}" title="hedge: {e(ref.hedge)}{", negated" if ref.negated else ""}">'
+        f'  <mark class="claim-cue hedge-{hedge}" title="hedge: {hedge}{", negated" if ref.negated else ""}">'
         f'{e(ref.cue)}</mark>\n'
         f'  <a class="claim-content" href="{e(links.claim_url(ref.article_id, ref.seq))}">{e(ref.content)}</a>{medium}\n'
         f'  <span class="meta">\n'
@@ -62,6 +72,28 @@ def claim_line(ref) -> Markup:
         f'    <span>{e(ref.published or "undated")}</span>\n'
         f'  </span>\n</div>\n'
     )
+
+
+def headline_badge(verdict: str | None) -> str:
+    """The warning a list shows beside a headline the check says does not fit (as the
+    ``headline_badge`` macro of _macros.html), escaped."""
+    if not verdict or verdict == "fits":
+        return ""
+    e = escaped
+    return (f'<strong class="headline-warning" title="The headline check says: {e(verdict)}">'
+            f'⚠ headline {e(verdict.replace("-", " "))}</strong>')
+
+
+def mention_items(items) -> Markup:
+    """Articles (news items) as ``<li>`` links with headline warning, outlet and date: the
+    speaker and entity pages' mentioning articles, escaped."""
+    e = escaped
+    return Markup("".join(
+        f'<li><a href="{e(links.article_url(item.id))}">{e(item.title or "(untitled)")}</a> {headline_badge(item.headline)}'
+        f'<span class="meta"><span class="outlet">{e(item.outlet or "unknown outlet")}</span>'
+        f'<span>{e(item.published or "undated")}</span></span></li>'
+        for item in items
+    ))
 
 
 def article_claims(page) -> Markup:
@@ -110,12 +142,38 @@ def paragraphs(marked) -> Markup:
     return Markup("".join(f"<p>{p}</p>\n  " for p in marked))
 
 
+def timeline_svg(chart, name: str) -> Markup:
+    """The timeline chart's SVG (geometry from ``claimdesk.web.timeline``): built here, not
+    by a template loop, as a most quoted person's chart has a dot per month and row (a
+    couple of hundred). Every label escaped; numbers are the chart's own floats and ints."""
+    e = escape
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {chart.width} {chart.height}" width="100%" role="img" '
+        f'aria-labelledby="timeline-title">\n'
+        f'  <title id="timeline-title">Claims by and about {e(name)} over time (dates of the articles)</title>\n'
+    ]
+    x2 = chart.width - chart.right
+    for row, y in chart.rows.items():
+        parts.append(f'  <line class="row-line" x1="{chart.left}" x2="{x2}" y1="{y}" y2="{y}"></line>\n'
+                     f'  <text class="row-label" x="4" y="{y + 4}">{e(row)}</text>\n')
+    parts.extend(f'  <circle class="dot dot-{e(dot.row)}" cx="{dot.x}" cy="{dot.y}" r="{dot.r}"><title>{e(dot.label)}</title></circle>\n'
+                 for dot in chart.dots)
+    tick_y = chart.height - 6
+    parts.extend(f'  <text class="tick" x="{tick.x}" y="{tick_y}" text-anchor="middle">{e(tick.label)}</text>\n'
+                 for tick in chart.ticks)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
 environment.globals.update(
     claim_line=claim_line,
+    claim_lines=claim_lines,
+    mention_items=mention_items,
     article_claims=article_claims,
     person_chips=person_chips,
     copy_items=copy_items,
     paragraphs=paragraphs,
+    timeline_svg=timeline_svg,
     query_string=query_string,
     links=links,
     snippet_html=lambda snippet: snippet_html(snippet, MATCH_OPEN, MATCH_CLOSE),
