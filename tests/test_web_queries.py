@@ -232,6 +232,46 @@ def test_person_claims_filled_from_a_store_equal_those_kept_on_ingest(filled):
     assert kept() == on_ingest
 
 
+def test_articles_mentioning_a_name_newest_first_latest_versions_only(filled):
+    store, ids = filled
+    assert [a.id for a in queries.mentioning(store, "Anna Brook")] == [ids["brook-2"], ids["weller"], ids["brook-1"]]
+    assert [a.id for a in queries.mentioning(store, "Tomas Weller")] == [ids["weller"]]
+    assert queries.mentioning(store, "anna brook") == []  # the canonical name as stored
+    # a new version of brook-1, dated later: it replaces the old one, at the top
+    new = add(store, 1, outlet="Gazette", published="2024-05-02", speaker="Tomas Weller", cue="said",
+              content="Anna Brook would reopen the bridge in May", hedge="claims", mention="Anna Brook",
+              filler="A rewritten story. " * 12)
+    assert [a.id for a in queries.mentioning(store, "Anna Brook")] == [new, ids["brook-2"], ids["weller"]]
+    assert [a.id for a in queries.mentioning(store, "Tomas Weller")] == [new, ids["weller"]]
+    pages = [queries.mentioning(store, "Anna Brook", page=p, page_size=2) for p in (1, 2, 3)]
+    assert [[a.id for a in p] for p in pages] == [[new, ids["brook-2"]], [ids["weller"]], []]
+    assert pages[0][0].outlet == "Gazette" and pages[0][0].claims == 1
+
+
+def test_person_articles_filled_from_a_store_equal_those_kept_on_ingest(filled):
+    from sqlalchemy import delete, select
+
+    from claimdesk.store import summaries
+    from claimdesk.store.schema import person_articles
+
+    store, ids = filled
+    add(store, 1, outlet="Gazette", published="2024-05-02", speaker="Tomas Weller", cue="said",
+        content="Anna Brook would reopen the bridge in May", hedge="claims", mention="Anna Brook",
+        filler="A rewritten story. " * 12)  # a new version: the old one's rows taken away
+
+    def kept():
+        with store._reading() as connection:
+            return sorted(tuple(r) for r in connection.execute(select(person_articles)))
+
+    on_ingest = kept()
+    assert sorted((name, day) for _, name, day, _ in on_ingest) == [
+        ("Anna Brook", "2024-02-01"), ("Anna Brook", "2024-03-05"), ("Anna Brook", "2024-05-02"), ("Lina Korsak", ""), ("Tomas Weller", "2024-02-01"), ("Tomas Weller", "2024-05-02")]
+    with store._writing() as connection:
+        connection.execute(delete(person_articles))
+        summaries.backfill_articles(connection, batch=2)  # what migration 0009 does to an older store
+    assert kept() == on_ingest
+
+
 def test_pages_kept_for_readers_follow_every_change_of_the_store(filled):
     store, ids = filled
     with TestClient(create_app(store)) as client:

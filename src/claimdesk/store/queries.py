@@ -21,6 +21,7 @@ from claimdesk.store.schema import (
     documents,
     entities as entity_table,
     headline_checks,
+    person_articles as person_articles_table,
     person_claims as person_claims_table,
     person_counts,
     review_publications,
@@ -427,30 +428,24 @@ def articles(store: Store, ids: list[str]) -> list[NewsItem]:
     return [_news_item(rows[i]) for i in ids if i in rows]
 
 
-def mentioning(store: Store, name: str, *, page: int = 1, page_size: int = PAGE_SIZE,
-               mentions: int | None = None) -> list[NewsItem]:
-    """Articles that mention the entity ``name`` (its canonical name), newest first.
-
-    ``mentions``: how many mentions they have, when known. Many: the news line is read
-    newest first and each article tested through the entity index, stopping at the page;
-    few (or unknown): their articles are chosen through the entity index and sorted.
-    """
+def mentioning(store: Store, name: str, *, page: int = 1, page_size: int = PAGE_SIZE) -> list[NewsItem]:
+    """Articles that mention the entity ``name`` (its canonical name), newest first: one
+    range of ``person_articles``' index (kept on ingest for the latest version of each
+    article), then the page's articles described, so the cost follows the page, not the
+    name's fame."""
     page, page_size = _paging(page, page_size)
-    e = entity_table.c
-    name = _normal_name(name)
-    if mentions is not None and mentions >= _WALK_FROM:
-        chosen = exists().where(e.canonical == name, e.doc_pk == documents.c.pk)
-    else:
-        chosen = documents.c.pk.in_(select(e.doc_pk).where(e.canonical == name))
-    statement = (
-        select(*_news_columns())
-        .where(chosen, _latest_version())
-        .order_by(*_newest_first())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    )
     with store._reading() as connection:
-        return [_news_item(r) for r in connection.execute(statement)]
+        chosen = list(connection.scalars(_MENTIONING, {"name": _normal_name(name), "limit": page_size,
+                                                        "offset": (page - 1) * page_size}).all())
+        return [_news_item(r) for r in _described(connection, chosen)]
+
+
+_pa = person_articles_table.c
+_MENTIONING = (
+    select(_pa.doc_pk).where(_pa.name == bindparam("name"))
+    .order_by(_pa.day.desc(), _pa.ingested_at.desc(), _pa.doc_pk.desc())
+    .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+)
 
 
 def outlets(store: Store, limit: int = 200) -> list[str]:
@@ -518,9 +513,6 @@ _CLAIM_DOCUMENTS = (
 )
 
 CLAIMS_PAGE_SIZE = 50  # claims by (and about) a person per page
-# From this many mentions on, the articles mentioning a person are found by walking the
-# news line (newest articles first) and stopping at the page; below it, they are sorted.
-_WALK_FROM = 2000
 
 
 @dataclass(frozen=True)

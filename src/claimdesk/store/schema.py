@@ -8,7 +8,8 @@ the migration: an FTS5 virtual table on SQLite, a table with a generated
 Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0003 ``documents.extracted``; 0004 ``dates``, ``headline_checks`` and ``headline_reasons``;
 0005 the review desk: ``users``, ``sessions``, ``signin_attempts``, ``review_revisions``,
-``review_publications``; 0006 the web desk's indexes; 0007 ``person_counts``; 0008 ``person_claims``.
+``review_publications``; 0006 the web desk's indexes; 0007 ``person_counts``; 0008 ``person_claims``;
+0009 ``person_articles``.
 """
 
 from __future__ import annotations
@@ -324,6 +325,22 @@ class PersonClaimRow(Base):
     __table_args__ = (Index("ix_person_claims_page", "kind", "name", "day", "ingested_at", "doc_pk", seq.desc()),)
 
 
+class PersonArticleRow(Base):
+    """Articles mentioning each entity (canonical name) in the news line's order, kept on
+    ingest for the speaker and entity pages' "articles mentioning" list
+    (``claimdesk.store.summaries``): a page of them is one range of an index, however
+    often the name is mentioned."""
+
+    __tablename__ = "person_articles"
+
+    doc_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, primary_key=True)  # the entity's canonical name
+    day: Mapped[str] = mapped_column(Text)  # the article's published date, '' undated (the news line's order)
+    ingested_at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_person_articles_page", "name", "day", "ingested_at", "doc_pk"),)
+
+
 documents = Document.__table__
 body_ranges = BodyRange.__table__
 removed_ranges = RemovedRange.__table__
@@ -342,3 +359,4 @@ review_revisions = ReviewRevisionRow.__table__
 review_publications = ReviewPublicationRow.__table__
 person_counts = PersonCountRow.__table__
 person_claims = PersonClaimRow.__table__
+person_articles = PersonArticleRow.__table__

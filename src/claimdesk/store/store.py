@@ -332,6 +332,7 @@ class Store:
                     if previous is not None:
                         summaries.apply(connection, summaries.stored_counts(connection, previous), -1)
                         summaries.drop_claim_rows(connection, previous)
+                        summaries.drop_article_rows(connection, previous)
                 summaries.apply(connection, summaries.counts(
                     raw.published, raw.outlet,
                     [(c.speaker, c.hedge, c.content.start, c.content.end) for c in claims],
@@ -357,6 +358,8 @@ class Store:
                         [(e.canonical, e.label, e.role, e.span.start, e.span.end) for e in entities]))
                 if entities:
                     connection.execute(insert(entity_table), [_entity_row(pk, i, e) for i, e in enumerate(entities)])
+                    summaries.add_article_rows(connection, summaries.article_rows(
+                        pk, raw.published, ingested_at, [e.canonical for e in entities]))
                 if dates:
                     connection.execute(insert(date_table), [_date_row(pk, i, d) for i, d in enumerate(dates)])
                 if headline is not None:

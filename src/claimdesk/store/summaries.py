@@ -14,7 +14,10 @@ hundred rows.
 doc_pk, seq) with ``by`` keyed by the speaker in lower case and ``about`` by canonical
 name: a page of anyone's claims, newest articles first, is one range of its index.
 
-``Store.add`` adds an article's counts and claim rows in the transaction that stores it,
+``person_articles`` holds (name, doc_pk, day, ingested_at) for every canonical name an
+article mentions: the articles mentioning anyone, newest first, are one range of its index.
+
+``Store.add`` adds an article's counts and rows in the transaction that stores it,
 and takes away those of the version it supersedes. Months are ``YYYY-MM`` (``''``: undated).
 """
 
@@ -23,9 +26,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, delete, exists, insert, select
+from sqlalchemy import Connection, delete, exists, func, insert, literal_column, select
 
-from claimdesk.store.schema import claims as claim_table, documents, entities as entity_table, person_claims, person_counts
+from claimdesk.store.schema import (
+    claims as claim_table,
+    documents,
+    entities as entity_table,
+    person_articles,
+    person_claims,
+    person_counts,
+)
 
 Key = tuple[str, str, str, str]  # kind, name, month, detail
 
@@ -83,6 +93,22 @@ def add_claim_rows(connection: Connection, rows: list[dict]) -> None:
 def drop_claim_rows(connection: Connection, doc_pk: int) -> None:
     """A superseded version's claims leave the person pages."""
     connection.execute(delete(person_claims).where(person_claims.c.doc_pk == doc_pk))
+
+
+def article_rows(doc_pk: int, published: str | None, ingested_at: str, canonicals: Iterable[str]) -> list[dict]:
+    """One article's ``person_articles`` rows: one per canonical name it mentions."""
+    day = published or ""
+    return [{"doc_pk": doc_pk, "name": name, "day": day, "ingested_at": ingested_at} for name in sorted(set(canonicals))]
+
+
+def add_article_rows(connection: Connection, rows: list[dict]) -> None:
+    for start in range(0, len(rows), 2000):
+        connection.execute(insert(person_articles), rows[start:start + 2000])
+
+
+def drop_article_rows(connection: Connection, doc_pk: int) -> None:
+    """A superseded version leaves the lists of articles mentioning a name."""
+    connection.execute(delete(person_articles).where(person_articles.c.doc_pk == doc_pk))
 
 
 def stored_counts(connection: Connection, doc_pk: int) -> Counter[Key]:
@@ -158,3 +184,29 @@ def backfill_claims(connection: Connection, batch: int = 2000) -> None:
                                    [(seq, speaker, start, end) for seq, speaker, _, start, end in claims.get(r.pk, [])],
                                    mentions.get(r.pk, [])))
         add_claim_rows(connection, rows)
+
+
+def backfill_articles(connection: Connection, batch: int = 10000) -> None:
+    """``person_articles`` rows of every stored article no newer version supersedes (a store
+    made before the table existed). Read from indexes only: each document's day and ingest
+    time from the news line's index (``coalesce(published, '')``, ingested_at, pk), the
+    superseded ones from (url, version), the names from (canonical, doc_pk, ...), never the
+    documents' rows (their text makes a table scan read the whole store)."""
+    d, e = documents.c, entity_table.c
+    newer = documents.alias("newer")
+    day = func.coalesce(d.published, literal_column("''"))  # the ix_documents_newsline expression
+    placed = {pk: (day_, at) for pk, day_, at in connection.execute(select(d.pk, day, d.ingested_at).where(day >= literal_column("''")))}
+    superseded = set(connection.scalars(
+        select(d.pk).where(exists().where(newer.c.url == d.url, newer.c.version > d.version))))
+    pairs = connection.execute(select(e.doc_pk, e.canonical).group_by(e.canonical, e.doc_pk))
+    rows = []
+    for doc_pk, name in pairs:
+        if doc_pk in superseded or doc_pk not in placed:
+            continue
+        day_, at = placed[doc_pk]
+        rows.append({"doc_pk": doc_pk, "name": name, "day": day_, "ingested_at": at})
+        if len(rows) >= batch:
+            connection.execute(insert(person_articles), rows)
+            rows = []
+    if rows:
+        connection.execute(insert(person_articles), rows)

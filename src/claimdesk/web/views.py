@@ -197,7 +197,7 @@ class PersonPage:
 def person_page(store: Store, name: str, *, page: int = 1) -> PersonPage:
     summary = queries.person_summary(store, name)
     found = queries.person_claims(store, name, page=page, summary=summary)
-    articles = queries.mentioning(store, name, page=page, mentions=sum(n for _, n in summary.labels))
+    articles = queries.mentioning(store, name, page=page)
     shown = page * queries.CLAIMS_PAGE_SIZE
     return PersonPage(claims=found, articles=articles, chart=chart(found.timeline), page=page,
                       has_next=found.by_total > shown or found.about_total > shown or len(articles) == queries.PAGE_SIZE)
