@@ -483,26 +483,32 @@ def _by(name: str):
 
 
 def _describe_claims(connection, rows: list) -> list[ClaimRef]:
-    """Claim rows (the claims table's columns) with their parts as text, in the order given:
-    each article's text read once, the parts cut from it here."""
+    """Claim rows (``_CLAIM_COLUMNS``, in that order) with their parts as text, in the order
+    given: each article's text read once, its title and the parts cut from it here (rows
+    unpacked as tuples: a page has a hundred, and looking columns up by name cost more
+    than the cutting)."""
     if not rows:
         return []
-    docs = {r.pk: r for r in connection.execute(_CLAIM_DOCUMENTS, {"pks": sorted({r.doc_pk for r in rows})}).all()}
-
-    def cut(text: str, start: int | None, end: int | None) -> str | None:
-        return text[start:end] if start is not None and end is not None else None
+    docs = {}
+    for pk, id_, text, title_start, title_end, stated_title, outlet, published, ingested_at in connection.execute(
+            _CLAIM_DOCUMENTS, {"pks": sorted({r[0] for r in rows})}).all():
+        title = text[title_start:title_end] if title_start is not None and title_end is not None else None
+        docs[pk] = (id_, text, title or stated_title or "", outlet, published, ingested_at)
 
     found = []
-    for r in rows:
-        doc = docs.get(r.doc_pk)
+    for (doc_pk, seq, source_start, source_end, speaker, cue_start, cue_end, content_start, content_end, hedge,
+         medium_start, medium_end, negated) in rows:
+        doc = docs.get(doc_pk)
         if doc is None:
             continue
+        id_, text, title, outlet, published, ingested_at = doc
         found.append(ClaimRef(
-            article_id=doc.id, seq=r.seq, title=cut(doc.text, doc.title_start, doc.title_end) or doc.stated_title or "",
-            outlet=doc.outlet, published=doc.published, ingested_at=doc.ingested_at, speaker=r.speaker,
-            source=cut(doc.text, r.source_start, r.source_end), cue=cut(doc.text, r.cue_start, r.cue_end) or "",
-            content=cut(doc.text, r.content_start, r.content_end) or "", hedge=r.hedge, negated=bool(r.negated),
-            medium=cut(doc.text, r.medium_start, r.medium_end)))
+            article_id=id_, seq=seq, title=title, outlet=outlet, published=published, ingested_at=ingested_at,
+            speaker=speaker,
+            source=text[source_start:source_end] if source_start is not None and source_end is not None else None,
+            cue=text[cue_start:cue_end] or "", content=text[content_start:content_end] or "", hedge=hedge,
+            negated=bool(negated),
+            medium=text[medium_start:medium_end] if medium_start is not None and medium_end is not None else None))
     return found
 
 
@@ -595,8 +601,10 @@ def _claim_page(store: Store, kind: str, name: str, page: int, page_size: int) -
 
 
 _pc, _c = person_claims_table.c, claim_table.c
+_CLAIM_COLUMNS = (_c.doc_pk, _c.seq, _c.source_start, _c.source_end, _c.speaker, _c.cue_start, _c.cue_end,
+                  _c.content_start, _c.content_end, _c.hedge, _c.medium_start, _c.medium_end, _c.negated)
 _CLAIM_PAGE = (
-    select(claim_table).select_from(person_claims_table)
+    select(*_CLAIM_COLUMNS).select_from(person_claims_table)
     .join(claim_table, and_(_c.doc_pk == _pc.doc_pk, _c.seq == _pc.seq))  # each through the claims' primary key
     .where(_pc.kind == bindparam("kind"), _pc.name == bindparam("name"))
     .order_by(_pc.day.desc(), _pc.ingested_at.desc(), _pc.doc_pk.desc(), _pc.seq)

@@ -9,7 +9,7 @@ Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0003 ``documents.extracted``; 0004 ``dates``, ``headline_checks`` and ``headline_reasons``;
 0005 the review desk: ``users``, ``sessions``, ``signin_attempts``, ``review_revisions``,
 ``review_publications``; 0006 the web desk's indexes; 0007 ``person_counts``; 0008 ``person_claims``;
-0009 ``person_articles``.
+0009 ``person_articles``; 0010 a covering index for person summaries.
 """
 
 from __future__ import annotations
@@ -305,7 +305,9 @@ class PersonCountRow(Base):
     detail: Mapped[str] = mapped_column(Text, primary_key=True)  # hedge, label<TAB>role, outlet
     n: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_person_counts_kind_lower_name", "kind", func.lower(name)),)
+    # a person's counts of one kind by their name in any case, covering (revision 0010): the
+    # summary's GROUP BY month, detail reads the index alone, in its order
+    __table_args__ = (Index("ix_person_counts_kind_lower_name_month", "kind", func.lower(name), "month", "detail", "n"),)
 
 
 class PersonClaimRow(Base):

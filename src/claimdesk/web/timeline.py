@@ -59,8 +59,13 @@ def _day(value: str | None) -> date | None:
 
 def chart(points: list[TimelinePoint]) -> Chart | None:
     """The chart's geometry, or None when no claim has a dated article."""
-    dated = [(d, p) for p in points if (d := _day(p.date)) is not None]  # dates as given (months from the store)
-    undated = sum(p.by + p.about for p in points if _day(p.date) is None)
+    dated, undated = [], 0
+    for p in points:  # each date parsed once (a most quoted person has a point per month for years)
+        d = _day(p.date)
+        if d is None:
+            undated += p.by + p.about
+        else:
+            dated.append((d, p))  # dates as given (months from the store)
     if not dated:
         return None
     first, last = min(d for d, _ in dated), max(d for d, _ in dated)
@@ -77,11 +82,15 @@ def chart(points: list[TimelinePoint]) -> Chart | None:
         return round(max(2.5, MAX_RADIUS * math.sqrt(n / most)), 1)
 
     dots = []
+    by_y, about_y = ROWS["by"], ROWS["about"]
     for day, point in dated:
-        for row, n in (("by", point.by), ("about", point.about)):
-            if n:
-                noun = "claim" if n == 1 else "claims"
-                dots.append(Dot(x_of(day), ROWS[row], r_of(n), row, f"{point.date}: {n} {noun} {row}"))
+        if point.by or point.about:
+            x = x_of(day)
+            if point.by:
+                dots.append(Dot(x, by_y, r_of(point.by), "by", f"{point.date}: {point.by} {'claim' if point.by == 1 else 'claims'} by"))
+            if point.about:
+                dots.append(Dot(x, about_y, r_of(point.about), "about",
+                                f"{point.date}: {point.about} {'claim' if point.about == 1 else 'claims'} about"))
     shown = {d: p.date for d, p in dated}
     ticks = [Tick(x_of(first), shown[first])]
     if last != first:
