@@ -287,3 +287,38 @@ def test_pages_kept_for_readers_follow_every_change_of_the_store(filled):
         desk.add_review(store, key, rating="False", rationale="The engineers were heard.", reviewer="ed")
         desk.publish(store, key, editor="ed")
         assert ids["weller"] in client.get("/?verdict=False").text  # a review published: the filter sees it
+
+
+def test_the_outlet_menu_is_read_again_only_when_the_store_changed(filled, monkeypatch):
+    from claimdesk.web import views
+
+    store, _ = filled
+    reads = []
+    real = queries.outlets
+    monkeypatch.setattr(queries, "outlets", lambda s: reads.append(1) or real(s))
+    monkeypatch.setattr(views, "_TTL", 0.0)  # every call comes after the minute
+    views._CACHE.pop(store, None)
+    assert views.outlet_choices(store) == ["Courier", "Herald"]
+    assert views.outlet_choices(store) == ["Courier", "Herald"] and len(reads) == 1  # unchanged store: not read again
+    add(store, 9, outlet="Gazette", published="2024-06-01", speaker="Lina Korsak", cue="said",
+        content="the ferry would run", hedge="states", filler="A ferry story. " * 12)
+    assert views.outlet_choices(store) == ["Courier", "Herald", "Gazette"] and len(reads) == 2
+
+
+def test_a_warmed_app_renders_its_pages_without_compiling_a_template(filled, monkeypatch):
+    from claimdesk.web.app import warm
+    from claimdesk.web.render import environment
+
+    store, ids = filled
+    app = create_app(store)
+    environment.cache.clear()
+    warm(app)
+
+    def no_source(*args):
+        raise AssertionError("a template compiled while serving")
+
+    monkeypatch.setattr(environment.loader, "get_source", no_source)
+    with TestClient(app) as client:
+        for url in ("/", "/?q=bridge", f"/articles/{ids['weller']}", "/speakers/Anna%20Brook", "/entities/Anna%20Brook",
+                    f"/claims/{ids['weller']}/0"):
+            assert client.get(url).status_code == 200, url

@@ -372,7 +372,7 @@ def _serve(store: Store, host: str, port: int, workers: int = 1) -> None:
         from .web.app import settle_heap
 
         desk = create_app(store)
-        settle_heap()
+        settle_heap(desk)
         uvicorn.run(desk, host=host, port=port, log_level="warning", http=HTTP, loop=LOOP)
         return
     # worker processes import the app by name and open the store themselves; it is already
