@@ -536,3 +536,12 @@ def test_sqlite_pragmas(tmp_path):
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+
+
+def test_a_sqlite_store_reads_through_a_memory_map(tmp_path):
+    """Pages a desk request meets for the first time are read from the map, not copied by a
+    read() each (SQLite caps the size at its compile-time maximum)."""
+    from sqlalchemy import text
+
+    with Store(f"sqlite:///{tmp_path / 'm.db'}") as store, store._reading() as connection:
+        assert connection.execute(text("PRAGMA mmap_size")).scalar() > 0
