@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -339,8 +340,9 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
     if not words:
         return NewsPage(items=[], page=page, page_size=page_size, has_next=False, filters=filters, query=query)
     d = documents.c
-    conditions = _filter_conditions(filters, _speakers_for(store, filters, speakers))
+    named = _speakers_for(store, filters, speakers)
     if store.engine.dialect.name == "postgresql":
+        conditions = _filter_conditions(filters, named)
         fts = table("articles_fts", column("doc_pk"), column("title"), column("body"), column("tsv"))
         q = func.websearch_to_tsquery("english", query.replace("\x00", " "))
         rank = func.ts_rank(literal_column("'{0.1, 0.2, 0.1, 1.0}'"), fts.c.tsv, q)
@@ -355,32 +357,17 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
             )
             return dict(connection.execute(select(fts.c.doc_pk, headline).where(fts.c.doc_pk.in_(chosen))).all())
     else:
-        fts = table("articles_fts", column("rowid"), column("rank"))
+        statements = _sqlite_search(filters, tuple(named) if named is not None else None)
         matched = " ".join('"' + word.replace('"', '""') + '"' for word in words)
-        match = literal_column("articles_fts").op("MATCH")(matched)
-
-        def ranked_from(cutoff: int | None, best: int | None = None):
-            """Matches ranked by FTS5's rank (bm25, title weighted), those stored at or after
-            ``cutoff`` alone when given: FTS5 then scores only them. ``best``: only the best
-            this many of them go on to the filters (and to the articles' rows)."""
-            candidates = select(fts.c.rowid, fts.c.rank).where(match)
-            if cutoff is not None:
-                candidates = candidates.where(fts.c.rowid >= cutoff)
-            if best is not None:
-                candidates = candidates.order_by(fts.c.rank, fts.c.rowid).limit(best)
-            candidates = candidates.subquery("candidates")
-            return (select(d.pk).select_from(candidates.join(documents, d.pk == candidates.c.rowid))
-                    .where(*conditions).order_by(candidates.c.rank, d.pk))
 
         def snippets(connection, chosen):
-            snippet = func.snippet(literal_column("articles_fts"), -1, MATCH_OPEN, MATCH_CLOSE, "…", 24)
-            return dict(connection.execute(select(fts.c.rowid, snippet).where(match, fts.c.rowid.in_(chosen))).all())
+            return dict(connection.execute(statements.snippets, {"match": matched, "pks": list(chosen)}).all())
 
     with store._reading() as connection:
         if store.engine.dialect.name == "postgresql":
             chosen, has_next = _page_of(connection, pks, page, page_size)
         else:
-            chosen, has_next = _ranked_page(connection, fts, match, ranked_from, page, page_size)
+            chosen, has_next = _ranked_page(connection, statements, matched, page, page_size)
         rows = _described(connection, chosen)
         found = snippets(connection, chosen) if chosen else {}
     return NewsPage(items=[_news_item(r, found.get(r.pk)) for r in rows], page=page, page_size=page_size,
@@ -390,7 +377,7 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
 SEARCH_RANKED = 2000  # a word matching more articles than this: the newest this many of them are ranked
 
 
-def _ranked_page(connection, fts, match, ranked_from, page: int, page_size: int) -> tuple[list[int], bool]:
+def _ranked_page(connection, statements: "_SqliteSearch", matched: str, page: int, page_size: int) -> tuple[list[int], bool]:
     """A page of SQLite search results, ranking a bounded set of matches.
 
     FTS5 scores every match before it can sort them, and a common word matches most of a
@@ -406,17 +393,59 @@ def _ranked_page(connection, fts, match, ranked_from, page: int, page_size: int)
     """
     wanted = page * page_size + 1
     bound = max(SEARCH_RANKED, 4 * wanted)
+    page_of = {"match": matched, "limit": page_size + 1, "offset": (page - 1) * page_size}
     while True:
-        cutoff = connection.scalar(select(fts.c.rowid).where(match).order_by(fts.c.rowid.desc()).limit(1).offset(bound - 1))
+        cutoff = connection.scalar(statements.cutoff, {"match": matched, "skip": bound - 1})
         best = 2 * wanted
         while True:
-            chosen, has_next = _page_of(connection, ranked_from(cutoff, best if best < bound else None), page, page_size)
+            statement = statements.ranked[cutoff is not None, best < bound]
+            rows = connection.scalars(statement, {**page_of, "cutoff": cutoff, "best": best}).all()
+            chosen, has_next = list(rows[:page_size]), len(rows) > page_size
             if len(chosen) == page_size and has_next or best >= bound:
                 break
             best *= 4
         if cutoff is None or len(chosen) == page_size and has_next:
             return chosen, has_next
         bound *= 4
+
+
+class _SqliteSearch:
+    """A SQLite search's statements for one set of filters, built once (``_sqlite_search``):
+    the words, the cutoff, the depth and the page are parameters. Building them and their
+    cache keys on every search cost more than a millisecond of the few it takes."""
+
+    def __init__(self, conditions: list):
+        d = documents.c
+        fts = table("articles_fts", column("rowid"), column("rank"))
+        match = literal_column("articles_fts").op("MATCH")(bindparam("match"))
+        # the rowid of the bound-th most recently stored match (None: fewer matches)
+        self.cutoff = (select(fts.c.rowid).where(match).order_by(fts.c.rowid.desc())
+                       .limit(1).offset(bindparam("skip", type_=Integer)))
+        self.ranked = {}
+        for from_cutoff in (False, True):
+            for best in (False, True):
+                # matches ranked by FTS5's rank (bm25, title weighted), those stored at or after
+                # the cutoff alone when there is one (FTS5 then scores only them); with ``best``,
+                # only the best so many go on to the filters (and to the articles' rows)
+                candidates = select(fts.c.rowid, fts.c.rank).where(match)
+                if from_cutoff:
+                    candidates = candidates.where(fts.c.rowid >= bindparam("cutoff", type_=Integer))
+                if best:
+                    candidates = candidates.order_by(fts.c.rank, fts.c.rowid).limit(bindparam("best", type_=Integer))
+                candidates = candidates.subquery("candidates")
+                self.ranked[from_cutoff, best] = (
+                    select(d.pk).select_from(candidates.join(documents, d.pk == candidates.c.rowid))
+                    .where(*conditions).order_by(candidates.c.rank, d.pk)
+                    .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+        snippet = func.snippet(literal_column("articles_fts"), -1, MATCH_OPEN, MATCH_CLOSE, "…", 24)
+        self.snippets = select(fts.c.rowid, snippet).where(match, fts.c.rowid.in_(bindparam("pks", expanding=True)))
+
+
+@lru_cache(maxsize=256)
+def _sqlite_search(filters: NewsFilters, speakers: tuple[str, ...] | None) -> _SqliteSearch:
+    """The statements of a search under these filters (``speakers``: the names a speaker
+    filter matched), kept for the next search under the same ones (most have none)."""
+    return _SqliteSearch(_filter_conditions(filters, list(speakers) if speakers is not None else None))
 
 
 def articles(store: Store, ids: list[str]) -> list[NewsItem]:
