@@ -48,6 +48,14 @@ def add(store: Store, n: int, *, outlet: str, published: str | None, speaker: st
     return added.id
 
 
+def add_new_version_of_brook_1(store: Store) -> str:
+    """A new text at brook-1's URL (https://q.example/1), dated later: now Tomas Weller said
+    it, about Anna Brook. The old version's rows leave the person summaries."""
+    return add(store, 1, outlet="Gazette", published="2024-05-02", speaker="Tomas Weller", cue="said",
+               content="Anna Brook would reopen the bridge in May", hedge="claims", mention="Anna Brook",
+               filler="A rewritten story. " * 12)
+
+
 @pytest.fixture
 def filled(store):
     ids = {
@@ -153,9 +161,7 @@ def test_a_new_version_takes_the_old_ones_claims_off_the_person_pages(filled):
     store, ids = filled
     before = queries.person_summary(store, "Anna Brook")
     # a new text at brook-1's URL (https://q.example/1): now Tomas Weller said it, about Anna Brook
-    add(store, 1, outlet="Gazette", published="2024-05-02", speaker="Tomas Weller", cue="said",
-        content="Anna Brook would reopen the bridge in May", hedge="claims", mention="Anna Brook",
-        filler="A rewritten story. " * 12)
+    add_new_version_of_brook_1(store)
     after = queries.person_summary(store, "Anna Brook")
     assert queries.person_summary(store, "anna BROOK").by_total == 1  # the speaker's name in any case
     assert (before.by_total, before.about_total) == (2, 1)
@@ -189,9 +195,7 @@ def test_person_counts_filled_from_a_store_equal_those_kept_on_ingest(filled):
     from claimdesk.store.schema import person_counts
 
     store, _ = filled
-    add(store, 1, outlet="Gazette", published="2024-05-02", speaker="Tomas Weller", cue="said",
-        content="Anna Brook would reopen the bridge in May", hedge="claims", mention="Anna Brook",
-        filler="A rewritten story. " * 12)
+    add_new_version_of_brook_1(store)
 
     def kept():
         with store._reading() as connection:
@@ -211,9 +215,7 @@ def test_person_claims_filled_from_a_store_equal_those_kept_on_ingest(filled):
     from claimdesk.store.schema import person_claims
 
     store, ids = filled
-    add(store, 1, outlet="Gazette", published="2024-05-02", speaker="Tomas Weller", cue="said",
-        content="Anna Brook would reopen the bridge in May", hedge="claims", mention="Anna Brook",
-        filler="A rewritten story. " * 12)  # a new version: the old one's rows taken away
+    add_new_version_of_brook_1(store)  # a new version: the old one's rows taken away
 
     def kept():
         with store._reading() as connection:
@@ -238,9 +240,7 @@ def test_articles_mentioning_a_name_newest_first_latest_versions_only(filled):
     assert [a.id for a in queries.mentioning(store, "Tomas Weller")] == [ids["weller"]]
     assert queries.mentioning(store, "anna brook") == []  # the canonical name as stored
     # a new version of brook-1, dated later: it replaces the old one, at the top
-    new = add(store, 1, outlet="Gazette", published="2024-05-02", speaker="Tomas Weller", cue="said",
-              content="Anna Brook would reopen the bridge in May", hedge="claims", mention="Anna Brook",
-              filler="A rewritten story. " * 12)
+    new = add_new_version_of_brook_1(store)
     assert [a.id for a in queries.mentioning(store, "Anna Brook")] == [new, ids["brook-2"], ids["weller"]]
     assert [a.id for a in queries.mentioning(store, "Tomas Weller")] == [new, ids["weller"]]
     pages = [queries.mentioning(store, "Anna Brook", page=p, page_size=2) for p in (1, 2, 3)]
@@ -255,9 +255,7 @@ def test_person_articles_filled_from_a_store_equal_those_kept_on_ingest(filled):
     from claimdesk.store.schema import person_articles
 
     store, ids = filled
-    add(store, 1, outlet="Gazette", published="2024-05-02", speaker="Tomas Weller", cue="said",
-        content="Anna Brook would reopen the bridge in May", hedge="claims", mention="Anna Brook",
-        filler="A rewritten story. " * 12)  # a new version: the old one's rows taken away
+    add_new_version_of_brook_1(store)  # a new version: the old one's rows taken away
 
     def kept():
         with store._reading() as connection:
