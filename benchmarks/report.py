@@ -360,6 +360,27 @@ def web_latency(r: dict) -> list[str]:
     return out
 
 
+def web_cpu(r: dict) -> list[str]:
+    rows = [f"| {kind} | {v['requests']} | {v['best_ms']:.1f} | {v['mean_ms']:.1f} | {v['p95_ms']:.1f} |"
+            for kind, v in r["results"].items()]
+    return [
+        "## Web desk CPU per uncached page",
+        "",
+        "`python benchmarks/web_cpu.py --json benchmarks/results/web_cpu.json` (web_latency's store and URL sets)",
+        "",
+        "What one request costs the CPU when nothing else is asked: the desk app as `claimdesk serve` builds it,",
+        f"no page cache, called in process one request at a time, each URL {r['rounds']} times: the cost behind",
+        "the latency figures above, where 16 closed-loop clients share 2 cores with the load tool.",
+        "best: mean over URLs of each URL's cheapest run; mean and p95 over every request.",
+        f"Load average at start: {r.get('load_average_at_start')}.",
+        "",
+        "| page | requests | best ms | mean ms | p95 ms |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
 def ran(r: dict) -> str:
     m = r.get("machine")
     return f"Run on {m['description']}, {m['date']}." if m else "Machine not recorded."
@@ -369,7 +390,7 @@ def main() -> None:
     sections = [("zyte_html", zyte_html), ("zyte_dumps", zyte_dumps), ("ingest_throughput", ingest),
                 ("polnear_claims", polnear_claims), ("polnear", polnear_taggers), ("analyze_throughput", analyze_speed),
                 ("fnc1", fnc1), ("headline_check", headline_check), ("gum_entities", gum_entities), ("gum_dates", gum_dates),
-                ("web_latency", web_latency)]
+                ("web_latency", web_latency), ("web_cpu", web_cpu)]
     found = [(load(name), render) for name, render in sections]
     out = [
         "# Benchmarks",

@@ -1,6 +1,9 @@
 """Run every benchmark, one fresh process each, then write BENCHMARKS.md (about fifteen minutes on 2 cores).
 
     python benchmarks/run.py [NAME ...]     # e.g. zyte_html; default: all
+
+web_latency and web_cpu need the 100,000-article desk store (about half an hour to build
+the first time), so they run only when named: python benchmarks/run.py web_latency web_cpu
 """
 
 from __future__ import annotations
