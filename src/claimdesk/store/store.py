@@ -339,13 +339,8 @@ class Store:
                     previous = connection.scalar(select(documents.c.pk).where(
                         documents.c.url == raw.url, documents.c.version == version - 1))
                     if previous is not None:
-                        summaries.apply(connection, summaries.stored_counts(connection, previous), -1)
-                        summaries.drop_claim_rows(connection, previous)
-                        summaries.drop_article_rows(connection, previous)
-                summaries.apply(connection, summaries.counts(
-                    raw.published, raw.outlet,
-                    [(c.speaker, c.hedge, c.content.start, c.content.end) for c in claims],
-                    [(e.canonical, e.label, e.role, e.span.start, e.span.end) for e in entities]))
+                        summaries.supersede(connection, previous)
+                summaries.add(connection, pk, raw.published, raw.outlet, ingested_at, claims, entities)
                 if article.body:
                     connection.execute(
                         insert(body_ranges),
@@ -361,14 +356,8 @@ class Store:
                     )
                 if claims:
                     connection.execute(insert(claim_table), [_claim_row(pk, i, c) for i, c in enumerate(claims)])
-                    summaries.add_claim_rows(connection, summaries.claim_rows(
-                        pk, raw.published, ingested_at,
-                        [(i, c.speaker, c.content.start, c.content.end) for i, c in enumerate(claims)],
-                        [(e.canonical, e.label, e.role, e.span.start, e.span.end) for e in entities]))
                 if entities:
                     connection.execute(insert(entity_table), [_entity_row(pk, i, e) for i, e in enumerate(entities)])
-                    summaries.add_article_rows(connection, summaries.article_rows(
-                        pk, raw.published, ingested_at, [e.canonical for e in entities]))
                 if dates:
                     connection.execute(insert(date_table), [_date_row(pk, i, d) for i, d in enumerate(dates)])
                 if headline is not None:

@@ -85,30 +85,35 @@ def claim_rows(doc_pk: int, published: str | None, ingested_at: str,
     return rows
 
 
-def add_claim_rows(connection: Connection, rows: list[dict]) -> None:
-    for start in range(0, len(rows), 2000):
-        connection.execute(insert(person_claims), rows[start:start + 2000])
-
-
-def drop_claim_rows(connection: Connection, doc_pk: int) -> None:
-    """A superseded version's claims leave the person pages."""
-    connection.execute(delete(person_claims).where(person_claims.c.doc_pk == doc_pk))
-
-
 def article_rows(doc_pk: int, published: str | None, ingested_at: str, canonicals: Iterable[str]) -> list[dict]:
     """One article's ``person_articles`` rows: one per canonical name it mentions."""
     day = published or ""
     return [{"doc_pk": doc_pk, "name": name, "day": day, "ingested_at": ingested_at} for name in sorted(set(canonicals))]
 
 
-def add_article_rows(connection: Connection, rows: list[dict]) -> None:
-    for start in range(0, len(rows), 2000):
-        connection.execute(insert(person_articles), rows[start:start + 2000])
+def add(connection: Connection, doc_pk: int, published: str | None, outlet: str | None, ingested_at: str,
+        claims: list, entities: list) -> None:
+    """A stored article (its ``model.Claim``s and ``model.Entity``s) on every person summary:
+    its counts, its claims' rows and its mentions' rows."""
+    mentions = [(e.canonical, e.label, e.role, e.span.start, e.span.end) for e in entities]
+    apply(connection, counts(published, outlet, [(c.speaker, c.hedge, c.content.start, c.content.end) for c in claims],
+                             mentions))
+    _insert(connection, person_claims, claim_rows(
+        doc_pk, published, ingested_at, [(i, c.speaker, c.content.start, c.content.end) for i, c in enumerate(claims)],
+        mentions))
+    _insert(connection, person_articles, article_rows(doc_pk, published, ingested_at, [e.canonical for e in entities]))
 
 
-def drop_article_rows(connection: Connection, doc_pk: int) -> None:
-    """A superseded version leaves the lists of articles mentioning a name."""
-    connection.execute(delete(person_articles).where(person_articles.c.doc_pk == doc_pk))
+def supersede(connection: Connection, doc_pk: int) -> None:
+    """A superseded version leaves the person summaries: its counts taken away, its rows dropped."""
+    apply(connection, stored_counts(connection, doc_pk), -1)
+    for table in (person_claims, person_articles):
+        connection.execute(delete(table).where(table.c.doc_pk == doc_pk))
+
+
+def _insert(connection: Connection, table, rows: list[dict], chunk: int = 2000) -> None:
+    for start in range(0, len(rows), chunk):
+        connection.execute(insert(table), rows[start:start + chunk])
 
 
 def stored_counts(connection: Connection, doc_pk: int) -> Counter[Key]:
@@ -183,7 +188,7 @@ def backfill_claims(connection: Connection, batch: int = 2000) -> None:
             rows.extend(claim_rows(r.pk, r.published, r.ingested_at,
                                    [(seq, speaker, start, end) for seq, speaker, _, start, end in claims.get(r.pk, [])],
                                    mentions.get(r.pk, [])))
-        add_claim_rows(connection, rows)
+        _insert(connection, person_claims, rows)
 
 
 def backfill_articles(connection: Connection, batch: int = 10000) -> None:
@@ -206,7 +211,6 @@ def backfill_articles(connection: Connection, batch: int = 10000) -> None:
         day_, at = placed[doc_pk]
         rows.append({"doc_pk": doc_pk, "name": name, "day": day_, "ingested_at": at})
         if len(rows) >= batch:
-            connection.execute(insert(person_articles), rows)
+            _insert(connection, person_articles, rows, batch)
             rows = []
-    if rows:
-        connection.execute(insert(person_articles), rows)
+    _insert(connection, person_articles, rows, batch)
