@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..model import Analysis, Article
@@ -22,7 +24,7 @@ from ..model import Analysis, Article
 if TYPE_CHECKING:  # spaCy loads only for commands that analyse
     from spacy.tokens import Doc
 
-HEADLINE_BATCH = 32  # articles whose headlines go through the embedding model together (the parse batch)
+BATCH = 32  # articles analysed together: the parse batch, one role-BiLSTM call, one headline-model call
 
 
 def analyze_articles(articles: Iterable[Article], *, workers: int = 1) -> Iterator[Analysis]:
@@ -30,31 +32,54 @@ def analyze_articles(articles: Iterable[Article], *, workers: int = 1) -> Iterat
 
     The spaCy model is loaded once per process; ``workers`` processes share the parse.
     """
-    from .attribution import extract
+    from .parse import parse, with_paragraphs
+
+    nlp = with_paragraphs(_load_models())
+    pending: list[tuple[Article, Doc]] = []
+    for article, doc in parse(nlp, articles, workers=workers):
+        pending.append((article, doc))
+        if len(pending) == BATCH:
+            yield from _analyze_batch(pending)
+            pending = []
+    yield from _analyze_batch(pending)
+
+
+@lru_cache(maxsize=1)
+def _load_models():
+    """Load every model analysis reads (spaCy, the attribution taggers, the headline
+    models), once per process, then freeze them out of the garbage collector's sight.
+
+    They live as long as the process, yet each full collection walked their millions of
+    objects again: freezing cut the attribution work by ~3 ms an article (EXPERIMENTS.md,
+    session 4), as ``serve`` does for the desk."""
+    from .attribution import load_taggers
+    from .headline_model import load
+    from .nlp import load_nlp
+
+    nlp = load_nlp()
+    load_taggers()
+    load()
+    gc.freeze()
+    return nlp
+
+
+def _analyze_batch(pending: list[tuple[Article, Doc]]) -> Iterator[Analysis]:
+    """Claims, entities, dates and headline checks for a batch of parsed articles."""
+    from .attribution import extract_batch
     from .claims import build_claims
     from .dates import find_dates
     from .headline import check_headlines
     from .light_verbs import light_verb_attributions, merge
-    from .nlp import load_nlp
-    from .parse import parse, with_paragraphs
 
-    nlp = with_paragraphs(load_nlp())
-    pending: list[tuple[Analysis, Doc]] = []
-    for article, doc in parse(nlp, articles, workers=workers):
-        claims, entities = build_claims(doc, merge(extract(doc), light_verb_attributions(doc)))
-        dates = find_dates(doc, article.raw.published)
-        pending.append((Analysis(article, entities=entities, claims=claims, dates=dates), doc))
-        if len(pending) == HEADLINE_BATCH:
-            yield from _with_headlines(pending, check_headlines)
-            pending = []
-    yield from _with_headlines(pending, check_headlines)
-
-
-def _with_headlines(pending: list[tuple[Analysis, Doc]], check_headlines) -> Iterator[Analysis]:
-    """The analyses with their headline checks, one stance-model batch for all of them."""
     if not pending:
         return
-    checks = check_headlines([(doc, a.article.title, a.entities, a.dates) for a, doc in pending])
-    for (analysis, _), check in zip(pending, checks, strict=True):
+    docs = [doc for _, doc in pending]
+    analyses = []
+    for (article, doc), found in zip(pending, extract_batch(docs), strict=True):
+        claims, entities = build_claims(doc, merge(found, light_verb_attributions(doc)))
+        dates = find_dates(doc, article.raw.published)
+        analyses.append(Analysis(article, entities=entities, claims=claims, dates=dates))
+    checks = check_headlines([(doc, a.article.title, a.entities, a.dates) for a, doc in zip(analyses, docs)])
+    for analysis, check in zip(analyses, checks, strict=True):
         analysis.headline = check
         yield analysis

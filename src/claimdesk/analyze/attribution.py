@@ -1,9 +1,12 @@
 """Attribution extraction: who (Source) said (Cue) what (Content), as character spans.
 
-Two small CRFs trained on PolNeAR (see ``weights/PROVENANCE.md``) read the
-already-parsed spaCy Doc: one tags cues, the other, once per cue, tags that
-cue's source and content.  No second neural pass: the parse, POS, NER and
-quote marks carry the signal, so extraction costs a fraction of the parse.
+Taggers trained on PolNeAR (see ``weights/PROVENANCE.md``) read the
+already-parsed spaCy Doc: a CRF tags cues; then, for every cue, a CRF tags that
+cue's source and content in a window around it, and where the CRF is unsure a small
+BiLSTM (``neural.py``) gives a second opinion, their per-token probabilities
+averaged before decoding.  No second
+spaCy pass: the parse, POS, NER, tok2vec's contextual vectors and quote marks carry
+the signal, so extraction costs a fraction of the parse.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from spacy.tokens import Doc
 
 from claimdesk.analyze.attribution_features import DocFeatures, doc_features, role_features, role_window
+from claimdesk.analyze.neural import NeuralTagger, context_vectors, decode, feature_ids, load_tagger
 
 WEIGHTS = Path(__file__).parent / "weights"
 CharSpan = tuple[int, int]
@@ -36,6 +41,9 @@ class Taggers:
     role: object
     cue_threshold: float = 0.5
     clusters: list[int] | None = None
+    role_net: NeuralTagger | None = None
+    role_net_weight: float = 0.0  # share of the BiLSTM in the averaged role probabilities
+    sure: float = 1.0  # a CRF role path at least this probable is kept without the BiLSTM
 
 
 @lru_cache(maxsize=4)
@@ -50,7 +58,10 @@ def load_taggers(weights_dir: str | Path = WEIGHTS) -> Taggers:
     config = json.loads((weights_dir / "config.json").read_text()) if (weights_dir / "config.json").exists() else {}
     clusters_path = weights_dir / "clusters.json"
     clusters = json.loads(clusters_path.read_text()) if clusters_path.exists() else None
-    return Taggers(cue, role, float(config.get("cue_threshold", 0.5)), clusters)
+    role_net = load_tagger(str(weights_dir / "role_net.pt"))
+    weight = float(config.get("role_net_weight", 0.5)) if role_net is not None else 0.0
+    sure = float(config.get("role_sure", 1.0))
+    return Taggers(cue, role, float(config.get("cue_threshold", 0.5)), clusters, role_net, weight, sure)
 
 
 def bio_spans(tags: list[str], label: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -120,39 +131,108 @@ def _closest(spans: list[tuple[int, int]], cue: tuple[int, int]) -> tuple[int, i
     return min(spans, key=lambda s: min(abs(s[1] - cue[0]), abs(s[0] - cue[1])))
 
 
-def roles_for_cue(doc: Doc, feats: DocFeatures, cue: tuple[int, int], taggers: Taggers) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
-    """Source and content token ranges for one cue.
+ROLE_TAGS = ("O", "B-SRC", "I-SRC", "B-CON", "I-CON")
 
-    A content interrupted by its own cue and source (`"A," he said, "B."`) is
-    one span in PolNeAR's scoring, so content pieces are joined into the range
-    that covers them; of several source pieces the one nearest the cue wins.
-    """
-    lo, hi = role_window(feats, cue[0])
-    tags = taggers.role.tag(role_features(doc, feats, cue[0], cue[1], lo, hi))
-    contents = bio_spans(tags, "CON", lo)
-    sources = bio_spans(tags, "SRC", lo)
-    content = (contents[0][0], contents[-1][1]) if contents else None
-    source = _closest(sources, cue) if sources else None
-    return source, content
+
+@dataclass
+class _Roles:
+    """One document's cues with their role windows and tags, and for the windows where
+    the role CRF was unsure, what the BiLSTM needs and the CRF's marginals."""
+
+    doc: Doc
+    cues: list[tuple[int, int]]
+    windows: list[tuple[int, int]]
+    tags: list[list[str]]
+    unsure: list[int]  # indices into cues
+    bags: list[list[list[int]]]  # per unsure window, per token, feature bucket ids
+    marginals: list[np.ndarray]  # per unsure window, tokens x ROLE_TAGS
+
+
+def _crf_roles(doc: Doc, taggers: Taggers) -> _Roles:
+    """The role CRF's tags for every cue of the document.
+
+    The feature strings live only while this runs (a batch's worth of them kept at once
+    costs more in garbage collection than the tagging); unsure windows keep their bucket
+    ids and marginals for ``_second_opinion``."""
+    feats = doc_features(doc, taggers.clusters)
+    cues = find_cues(feats, taggers)
+    roles = _Roles(doc, cues, [role_window(feats, cue[0]) for cue in cues], [], [], [], [])
+    crf = taggers.role
+    base: dict[int, list[int]] = {}  # a token's cue-independent feature ids, hashed once
+    for k, (cue, (lo, hi)) in enumerate(zip(cues, roles.windows)):
+        x = role_features(doc, feats, cue[0], cue[1], lo, hi)
+        roles.tags.append(crf.tag(x))
+        if taggers.role_net is None or crf.probability(roles.tags[-1]) >= taggers.sure:
+            continue
+        roles.unsure.append(k)
+        roles.marginals.append(np.array([[crf.marginal(tag, i) for tag in ROLE_TAGS] for i in range(len(x))]))
+        bag = []
+        for i, strings in zip(range(lo, hi), x):
+            ids = base.get(i)
+            if ids is None:
+                ids = base[i] = feature_ids(feats.role[i])
+            bag.append(ids + feature_ids(strings[len(feats.role[i]) :]))
+        roles.bags.append(bag)
+    return roles
+
+
+def _second_opinion(batch: list[_Roles], taggers: Taggers) -> None:
+    """Where the role CRF was unsure of its path, the CRF's marginals and the BiLSTM's
+    probabilities averaged per token and decoded under BIO replace the CRF's tags. The
+    BiLSTM takes the unsure windows of the whole batch in one call, and so does decoding:
+    its cost is spent where a second opinion can change the answer."""
+    if taggers.role_net is None or not any(r.unsure for r in batch):
+        return
+    bags, context, marginals = [], [], []
+    for r in batch:
+        if not r.unsure:
+            continue
+        vectors = context_vectors(r.doc)
+        bags += r.bags
+        context += [vectors[r.windows[k][0] : r.windows[k][1]] for k in r.unsure]
+        marginals += r.marginals
+    weight = taggers.role_net_weight
+    mixed = [weight * p + (1 - weight) * m for p, m in zip(taggers.role_net.probabilities(bags, context), marginals)]
+    decoded = iter(decode(mixed, ROLE_TAGS))
+    for r in batch:
+        for k in r.unsure:
+            r.tags[k] = next(decoded)
+        r.bags, r.marginals = [], []
+
+
+def _attributions(r: _Roles) -> list[Attribution]:
+    """Attributions from the role tags; a cue with no content found is dropped.
+
+    A content interrupted by its own cue and source (`"A," he said, "B."`) is one span
+    in PolNeAR's scoring, so content pieces are joined into the range that covers them;
+    of several source pieces the one nearest the cue wins."""
+    out: list[Attribution] = []
+    for cue, (lo, _), tags in zip(r.cues, r.windows, r.tags):
+        contents = bio_spans(tags, "CON", lo)
+        if not contents:
+            continue
+        sources = bio_spans(tags, "SRC", lo)
+        source = _closest(sources, cue) if sources else None
+        out.append(Attribution(
+            source=char_span(r.doc, *source) if source else None,
+            cue=char_span(r.doc, *cue),
+            content=char_span(r.doc, contents[0][0], contents[-1][1]),
+        ))
+    return out + rules_not_covered(r.doc, out)
+
+
+def extract_batch(docs: list[Doc], weights_dir: str | Path = WEIGHTS) -> list[list[Attribution]]:
+    """All attributions in each parsed Doc (the role BiLSTM runs once for the batch)."""
+    taggers = load_taggers(str(weights_dir))
+    batch = [_crf_roles(doc, taggers) for doc in docs if len(doc)]
+    _second_opinion(batch, taggers)
+    found = iter(_attributions(r) for r in batch)
+    return [next(found) if len(doc) else [] for doc in docs]
 
 
 def extract(doc: Doc, weights_dir: str | Path = WEIGHTS) -> list[Attribution]:
-    """All attributions in a parsed Doc; a cue with no content found is dropped."""
-    if not len(doc):
-        return []
-    taggers = load_taggers(str(weights_dir))
-    feats = doc_features(doc, taggers.clusters)
-    out: list[Attribution] = []
-    for cue in find_cues(feats, taggers):
-        source, content = roles_for_cue(doc, feats, cue, taggers)
-        if content is None:
-            continue
-        out.append(Attribution(
-            source=char_span(doc, *source) if source else None,
-            cue=char_span(doc, *cue),
-            content=char_span(doc, *content),
-        ))
-    return out + rules_not_covered(doc, out)
+    """All attributions in one parsed Doc."""
+    return extract_batch([doc], weights_dir)[0]
 
 
 def rules_not_covered(doc: Doc, found: list[Attribution]) -> list[Attribution]:

@@ -4,9 +4,11 @@ One command, reproducible (fixed data order, deterministic L-BFGS):
 
     python -m claimdesk.train.attributions /work/shared/data/polnear [--out DIR]
 
-Parses train (and dev, for the report) with claimdesk's spaCy model, caching
-the Docs in a DocBin, builds the cue and role sequences, trains two CRFs with
-python-crfsuite and scores dev.  Weights go to ``claimdesk/analyze/weights``.
+Parses train (and dev, for the report) with claimdesk's spaCy model as
+``claimdesk analyze`` does (a line break starts a sentence), caching the Docs in a
+DocBin, builds the cue and role sequences, trains two CRFs with python-crfsuite and
+the BiLSTM role tagger with torch (``train/neural.py``), and scores dev.  Weights go
+to ``claimdesk/analyze/weights``.
 """
 
 from __future__ import annotations
@@ -21,13 +23,17 @@ from spacy.tokens import Doc
 
 from claimdesk.analyze.attribution import WEIGHTS, extract, load_taggers
 from claimdesk.analyze.attribution_features import DocFeatures, doc_features, role_features, role_window, vector_clusters
+from claimdesk.analyze.neural import context_vectors
 from claimdesk.analyze.nlp import load_nlp
+from claimdesk.analyze.parse import with_paragraphs
 from claimdesk.train.parsecache import parse_cached
 from claimdesk.train.polnear import GoldArticle, RoleSpan, read_folder
 from claimdesk.train.score import Scores, score_article, table
 
 CUE_PARAMS = {"c1": 1.0, "c2": 1.0, "max_iterations": 150, "feature.possible_transitions": True}
 CUE_THRESHOLD = 0.5  # marginal above which a token joins a cue; 0.5 = Viterbi only (lower values tried on dev: no gain)
+ROLE_NET_WEIGHT = 0.5  # the BiLSTM's share when its role probabilities are averaged with the CRF's marginals
+ROLE_SURE = 0.75  # a role CRF path at least this probable is kept as it is (the BiLSTM asked only elsewhere; 0.9 scored the same on dev, 0.5 lower)
 ROLE_PARAMS = {"c1": 1.0, "c2": 1.0, "max_iterations": 150, "feature.possible_transitions": True}
 
 
@@ -60,7 +66,8 @@ def _fragments(span: RoleSpan) -> tuple[tuple[int, int], ...]:
 
 
 def role_sequences(doc: Doc, article: GoldArticle, feats: DocFeatures):
-    """One sequence per gold cue: source and content labels in the cue's window."""
+    """One sequence per gold cue: source and content labels in the cue's window
+    (features, labels, and the window's token range)."""
     seen: set[tuple[int, int]] = set()
     for att in article.attributions:
         if not att.cue or not (cue := token_range(doc, att.cue.start, att.cue.end)) or cue in seen:
@@ -77,7 +84,7 @@ def role_sequences(doc: Doc, article: GoldArticle, feats: DocFeatures):
         if att.source and (rng := token_range(doc, att.source.start, att.source.end)):
             _mark(labels, rng, "SRC", lo)
         labels = ["O" if label == "CUE" else label for label in labels]
-        yield role_features(doc, feats, cue[0], cue[1], lo, hi), labels
+        yield role_features(doc, feats, cue[0], cue[1], lo, hi), labels, (lo, hi)
 
 
 def train_crf(sequences, params: dict, path: Path) -> int:
@@ -85,7 +92,7 @@ def train_crf(sequences, params: dict, path: Path) -> int:
 
     trainer = pycrfsuite.Trainer(verbose=False, algorithm="lbfgs")
     n = 0
-    for xseq, yseq in sequences:
+    for xseq, yseq, *_ in sequences:
         trainer.append(xseq, yseq)
         n += 1
     trainer.set_params(params)
@@ -93,11 +100,24 @@ def train_crf(sequences, params: dict, path: Path) -> int:
     return n
 
 
+def train_role_net(articles: list[GoldArticle], docs: list[Doc], feats: dict, path: Path) -> dict:
+    """The BiLSTM role tagger, on the windows and feature strings the role CRF learned from."""
+    from claimdesk.analyze.attribution import ROLE_TAGS
+    from claimdesk.train import neural
+
+    examples = [neural.example(x, context[lo:hi], y, list(ROLE_TAGS))
+                for article, doc in zip(articles, docs)
+                for context in [context_vectors(doc)]
+                for x, y, (lo, hi) in role_sequences(doc, article, feats[id(doc)])]
+    return neural.train(examples, list(ROLE_TAGS), path)
+
+
 def load_split(folder: Path, all_annotators: bool, cache_dir: Path | None = None) -> tuple[list[GoldArticle], list[Doc]]:
     """Gold articles and their parses (one parse per distinct text)."""
     articles = read_folder(folder, all_annotators=all_annotators)
     texts = list(dict.fromkeys(a.text for a in articles))  # first-seen order: same cache key either way
-    docs = dict(zip(texts, parse_cached(load_nlp(), texts, cache_dir)))
+    nlp = with_paragraphs(load_nlp())  # parsed as `claimdesk analyze` parses: a line break starts a sentence
+    docs = dict(zip(texts, parse_cached(nlp, texts, cache_dir)))
     return articles, [docs[a.text] for a in articles]
 
 
@@ -126,7 +146,8 @@ def main(polnear_dir: str | Path, out_dir: str | Path = WEIGHTS, *, all_annotato
     t0 = time.time()
     articles, docs = load_split(polnear_dir / "train", all_annotators, cache_dir)
     t_parse = time.time() - t0
-    (out_dir / "config.json").write_text(json.dumps({"cue_threshold": CUE_THRESHOLD}) + "\n")
+    (out_dir / "config.json").write_text(json.dumps({"cue_threshold": CUE_THRESHOLD, "role_net_weight": ROLE_NET_WEIGHT,
+                                                        "role_sure": ROLE_SURE}) + "\n")
     clusters = vector_clusters(load_nlp().vocab.vectors).tolist()
     (out_dir / "clusters.json").write_text(json.dumps(clusters, separators=(",", ":")))
     feats = {}
@@ -148,11 +169,15 @@ def main(polnear_dir: str | Path, out_dir: str | Path = WEIGHTS, *, all_annotato
     t2 = time.time()
     n_role = train_crf(role_data(), ROLE_PARAMS, out_dir / "role.crfsuite") if only in (None, "role") else 0
     t_role = time.time() - t2
+    t3 = time.time()
+    net = train_role_net(articles, docs, feats, out_dir / "role_net.pt") if only in (None, "net") else {}
+    t_net = time.time() - t3
     report = {
         "data": str(polnear_dir / "train"), "articles": len(articles), "all_annotators": all_annotators,
         "cue_sequences": n_cue, "role_sequences": n_role, "cue_params": CUE_PARAMS, "role_params": ROLE_PARAMS,
+        "role_net": net, "role_net_weight": ROLE_NET_WEIGHT, "role_sure": ROLE_SURE,
         "seconds": {"parse": round(t_parse, 1), "cue": round(t_cue, 1), "role": round(t_role, 1),
-                    "total": round(time.time() - t0, 1)},
+                    "role_net": round(t_net, 1), "total": round(time.time() - t0, 1)},
         "python": platform.python_version(),
     }
     if evaluate_dev and only is None and (polnear_dir / "dev").exists():
@@ -173,7 +198,7 @@ def cli() -> None:
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     parser.add_argument("--one-annotator", action="store_true", help="train on the first annotator file per article only")
     parser.add_argument("--cache-dir", type=Path, default=None)
-    parser.add_argument("--only", choices=["cue", "role"], help="train one of the two taggers (for experiments)")
+    parser.add_argument("--only", choices=["cue", "role", "net"], help="train one of the three taggers (for experiments)")
     parser.add_argument("--role-c1", type=float, default=None)
     parser.add_argument("--cue-c1", type=float, default=None)
     parser.add_argument("--cue-c2", type=float, default=None)
@@ -197,6 +222,9 @@ def provenance(report: dict) -> str:
     return f"""# Attribution tagger weights: provenance
 
 Files: `cue.crfsuite`, `role.crfsuite` (python-crfsuite linear-chain CRFs),
+`role_net.pt`, `role_net.json` (the BiLSTM role tagger, torch state dict in float16,
+over hashed feature strings and the contextual vectors en_core_web_md's tok2vec layer
+computes during the parse, which are not stored here),
 `clusters.json` (k-means classes of en_core_web_md's 20k word vectors, seed 0),
 `config.json` (decoding settings), `training.json` (the training report).
 
@@ -208,8 +236,10 @@ Files: `cue.crfsuite`, `role.crfsuite` (python-crfsuite linear-chain CRFs),
 - **Parsed with**: spaCy en_core_web_md 3.8.0 (MIT), the same model claimdesk runs.
 - **Command**: `claimdesk train attributions PATH/TO/polnear`
   (same as `python -m claimdesk.train.attributions PATH/TO/polnear`).
-- **Settings**: L-BFGS, cue {report['cue_params']}, role {report['role_params']}.
-- **Training time** (2-core machine, 1 thread): {report['seconds']} seconds.
+- **Settings**: L-BFGS, cue {report['cue_params']}, role {report['role_params']};
+  BiLSTM {report['role_net']}; where the role CRF's path has probability below
+  {report.get('role_sure', 1.0)}, role probabilities averaged with weight {report['role_net_weight']} on the BiLSTM.
+- **Training time** (2-core machine; CRFs on 1 thread, torch on 2): {report['seconds']} seconds.
 - **PolNeAR dev, exact-match F1**: {scores or 'not evaluated'}.
 """
 
