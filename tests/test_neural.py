@@ -12,8 +12,8 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("pycrfsuite")
 
-from claimdesk.analyze.attribution import ROLE_TAGS, WEIGHTS, load_taggers  # noqa: E402
-from claimdesk.analyze.neural import decode, feature_ids  # noqa: E402
+from claimdesk.analyze.attribution import ROLE_TAGS, WEIGHTS, load_taggers
+from claimdesk.analyze.neural import decode, feature_ids
 
 
 def probs(*rows: dict[str, float]) -> np.ndarray:
@@ -92,8 +92,8 @@ def test_a_batch_of_documents_gets_the_attributions_each_gets_alone() -> None:
     nlp = load_nlp()
     texts = [
         "Port director Maria Lopez said that the northern pier would reopen in May after repairs.",
-        'The minister spoke to reporters. He said: "The border will stay closed until the inspections '
-        'are finished, and nobody will be allowed through." Officials later claimed the decision was temporary.',
+        ('The minister spoke to reporters. He said: "The border will stay closed until the inspections '
+         'are finished, and nobody will be allowed through." Officials later claimed the decision was temporary.'),
         "",
         "The two delegations had failed to agree on a ceasefire line, a senior diplomat said.",
     ]
@@ -127,12 +127,12 @@ def test_articles_parsed_in_worker_processes_get_the_same_claims() -> None:
     from claimdesk.model import RawDocument
 
     texts = [
-        "Harbour strike ends\n\nThe union leader, Ana Ruiz, said on Friday that the strike had ended "
-        "because the board had agreed to restore night pay. The board denied that it had made any promise.",
-        "Bridge to reopen\n\nCity engineers claimed the bridge was safe, but residents suspected that "
-        "the inspection had been rushed, a local councillor told the Gazette.",
-        "Minister resigns\n\n\"I have done nothing wrong,\" the minister said. \"The accusations are "
-        "politically motivated and I will fight them in court.\" Opposition leaders alleged that he had lied.",
+        ("Harbour strike ends\n\nThe union leader, Ana Ruiz, said on Friday that the strike had ended "
+         "because the board had agreed to restore night pay. The board denied that it had made any promise."),
+        ("Bridge to reopen\n\nCity engineers claimed the bridge was safe, but residents suspected that "
+         "the inspection had been rushed, a local councillor told the Gazette."),
+        ("Minister resigns\n\n\"I have done nothing wrong,\" the minister said. \"The accusations are "
+         "politically motivated and I will fight them in court.\" Opposition leaders alleged that he had lied."),
     ]
 
     def claims(workers: int):

@@ -215,7 +215,7 @@ class DocFeatures:
     quotes: list[int]  # per token, 1 inside a quotation
     sents: list[Span]
     sent_of: list[int]  # token index -> sentence index
-    columns: Columns | None = field(default=None, repr=False, compare=False)  # reused per cue
+    columns: Columns = field(repr=False, compare=False)  # the Doc's arrays, reused per cue
 
 
 def quote_state(doc: Doc) -> list[int]:
@@ -480,7 +480,7 @@ def role_window(feats: DocFeatures, cue_start: int, before: int = 1, after: int 
 def role_features(doc: Doc, feats: DocFeatures, cue_start: int, cue_end: int,
                   win_start: int, win_end: int) -> list[list[str]]:
     """Features of the window tokens relative to one cue (tokens ``cue_start:cue_end``)."""
-    cols = feats.columns if feats.columns is not None else parse_columns(doc)
+    cols = feats.columns
     quotes, text = feats.quotes, cols.text
     cl = cols.lemma[doc[cue_start:cue_end].root.i].lemma
     cue_sent = feats.sent_of[cue_start]

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Sequence
-from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
@@ -151,9 +150,9 @@ class NeuralTagger:
         return out  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=4)
 def load_tagger(path: str) -> NeuralTagger | None:
-    """The tagger at ``path`` (None when it was not shipped)."""
+    """The tagger at ``path`` (None when it was not shipped); ``attribution.load_taggers``
+    keeps it for the process."""
     if not Path(path).exists():
         return None
     return NeuralTagger(Path(path))
