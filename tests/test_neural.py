@@ -1,5 +1,6 @@
-"""The BiLSTM role tagger: BIO decoding, feature hashing, the shipped weights, and that
-averaging it with the CRF changes what a reader gets only through the roles."""
+"""The BiLSTM role tagger: BIO decoding, feature hashing, the shipped weights, its input
+(words, contextual vectors and the role CRF's marginals), and its training on marginals
+from role CRFs that did not see the article."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("pycrfsuite")
 
-from claimdesk.analyze.attribution import ROLE_TAGS, WEIGHTS, load_taggers
-from claimdesk.analyze.neural import decode, feature_ids
+from claimdesk.analyze.attribution import ROLE_TAGS, WEIGHTS, load_taggers, marginals
+from claimdesk.analyze.neural import CONTEXT_WIDTH, decode, dense, feature_ids
 
 
 def probs(*rows: dict[str, float]) -> np.ndarray:
@@ -59,28 +60,99 @@ def test_shipped_role_tagger_loads_with_its_tag_set() -> None:
     taggers = load_taggers(str(WEIGHTS))
     assert (WEIGHTS / "role_net.pt").exists()
     assert taggers.role_net is not None and taggers.role_net.tags == list(ROLE_TAGS)
-    assert 0.0 < taggers.role_net_weight <= 1.0
+    # it reads each token's contextual vector and the role CRF's marginal of every tag
+    assert taggers.role_net.net.proj.in_features == CONTEXT_WIDTH + len(ROLE_TAGS)
     # the weights ship inside the package: keep them small
     assert (WEIGHTS / "role_net.pt").stat().st_size < 20_000_000
 
 
-def test_role_probabilities_are_distributions() -> None:
+def _window_inputs(doc, cue: tuple[int, int]):
+    """What ``attribution`` gives the BiLSTM for one cue's window: bucket ids, dense inputs."""
     from claimdesk.analyze.attribution_features import doc_features, role_features, role_window
     from claimdesk.analyze.neural import context_vectors
+
+    taggers = load_taggers(str(WEIGHTS))
+    feats = doc_features(doc, taggers.clusters)
+    lo, hi = role_window(feats, cue[0])
+    strings = role_features(doc, feats, *cue, lo, hi)
+    taggers.role.tag(strings)
+    return lo, hi, [feature_ids(s) for s in strings], dense(context_vectors(doc)[lo:hi], marginals(taggers.role, hi - lo))
+
+
+def test_role_probabilities_are_distributions() -> None:
     from claimdesk.analyze.nlp import load_nlp
 
     doc = load_nlp()("The mayor said that the bridge would reopen in May.")
     taggers = load_taggers(str(WEIGHTS))
-    feats = doc_features(doc, taggers.clusters)
     cue = (2, 3)  # "said"
-    lo, hi = role_window(feats, cue[0])
-    bags = [[feature_ids(strings) for strings in role_features(doc, feats, *cue, lo, hi)]]
-    (p,) = taggers.role_net.probabilities(bags, [context_vectors(doc)[lo:hi]])
+    lo, hi, bag, inputs = _window_inputs(doc, cue)
+    (p,) = taggers.role_net.probabilities([bag], [inputs])
     assert p.shape == (hi - lo, len(ROLE_TAGS))
     assert np.allclose(p.sum(axis=1), 1.0, atol=1e-5)
     tags = decode([p], ROLE_TAGS)[0]
     assert tags[lo + 1] == "I-SRC" or tags[lo + 1] == "B-SRC"  # "mayor"
     assert "B-CON" in tags[cue[1] - lo :]
+
+
+def test_the_crf_marginals_steer_the_second_opinion() -> None:
+    """The BiLSTM learned where the CRF errs from the CRF's marginals: told that the CRF
+    saw no content at all, it is less sure of the content than when given the real ones."""
+    from claimdesk.analyze.nlp import load_nlp
+
+    doc = load_nlp()("The mayor said that the bridge would reopen in May.")
+    taggers = load_taggers(str(WEIGHTS))
+    lo, hi, bag, inputs = _window_inputs(doc, (2, 3))
+    blind = inputs.copy()
+    blind[:, CONTEXT_WIDTH:] = np.eye(len(ROLE_TAGS))[ROLE_TAGS.index("O")]  # the CRF sure every token is O
+    real, told_o = taggers.role_net.probabilities([bag, bag], [inputs, blind])
+    content = [ROLE_TAGS.index("B-CON"), ROLE_TAGS.index("I-CON")]
+    after_cue = slice(3 - lo, hi - lo)
+    assert real[after_cue][:, content].sum() > told_o[after_cue][:, content].sum()
+
+
+def test_cross_fitting_keeps_every_annotation_of_a_text_in_one_fold() -> None:
+    """The BiLSTM's training marginals come from a role CRF that never saw the article; a
+    text annotated twice must not have one annotator's copy on each side."""
+    from claimdesk.train.attributions import FOLDS, fold_of
+    from claimdesk.train.polnear import GoldArticle
+
+    names = [f"article-{i:03d}" for i in range(40)]
+    folds = {name: fold_of(GoldArticle(name, "ann1", "text")) for name in names}
+    assert all(fold_of(GoldArticle(name, "ann2", "other copy")) == folds[name] for name in names)
+    assert set(folds.values()) == set(range(FOLDS))  # every fold holds articles
+
+
+def test_training_the_role_bilstm_on_held_out_marginals(tmp_path) -> None:
+    """The training path end to end on a few short articles: held-out role CRFs, their
+    marginals next to the contextual vectors, a BiLSTM that loads and tags."""
+    from claimdesk.analyze.attribution_features import doc_features
+    from claimdesk.analyze.neural import NeuralTagger
+    from claimdesk.analyze.nlp import load_nlp
+    from claimdesk.analyze.parse import with_paragraphs
+    from claimdesk.train import attributions as train
+    from claimdesk.train.polnear import GoldArticle, GoldAttribution, RoleSpan
+
+    def article(name: str, speaker: str, content: str) -> GoldArticle:
+        text = f"{speaker} said that {content}."
+        cue = text.index(" said") + 1
+        return GoldArticle(name, "a", text, [GoldAttribution(
+            RoleSpan(0, len(speaker)), RoleSpan(cue, cue + 4), RoleSpan(cue + 5, len(text) - 1))])
+
+    articles = [article(f"t{i}", speaker, content) for i, (speaker, content) in enumerate([
+        ("The mayor", "the bridge would reopen in May"), ("Anna Berg", "prices had risen"),
+        ("The union", "the strike was over"), ("Officials", "the port stayed closed"),
+        ("The minister", "talks would resume"), ("Doctors", "the clinic needed staff")])]
+    nlp = with_paragraphs(load_nlp())
+    docs = [nlp(a.text) for a in articles]
+    feats = {id(doc): doc_features(doc) for doc in docs}
+    assert {train.fold_of(a) for a in articles} == set(range(train.FOLDS))
+    heldout = train.train_heldout_role_crfs(articles, docs, feats, tmp_path)
+    assert len(heldout) == train.FOLDS
+    report = train.train_role_net(articles, docs, feats, tmp_path / "role_net.pt", heldout)
+    assert report["sequences"] == len(articles)
+    tagger = NeuralTagger(tmp_path / "role_net.pt")
+    assert tagger.tags == list(ROLE_TAGS)
+    assert tagger.net.proj.in_features == CONTEXT_WIDTH + len(ROLE_TAGS)
 
 
 def test_a_batch_of_documents_gets_the_attributions_each_gets_alone() -> None:
@@ -108,7 +180,7 @@ def test_context_vectors_are_the_parse_tensor_or_recomputed_alike() -> None:
     (training's parse cache) gets the same numbers recomputed, so training and analysis agree."""
     from spacy.tokens import DocBin
 
-    from claimdesk.analyze.neural import CONTEXT_WIDTH, context_vectors
+    from claimdesk.analyze.neural import context_vectors
     from claimdesk.analyze.nlp import load_nlp
 
     nlp = load_nlp()

@@ -3,8 +3,8 @@
 Taggers trained on PolNeAR (see ``weights/PROVENANCE.md``) read the
 already-parsed spaCy Doc: a CRF tags cues; then, for every cue, a CRF tags that
 cue's source and content in a window around it, and where the CRF is unsure a small
-BiLSTM (``neural.py``) gives a second opinion, their per-token probabilities
-averaged before decoding.  No second
+BiLSTM (``neural.py``) that reads the CRF's per-token marginals next to the words
+decides the tags.  No second
 spaCy pass: the parse, POS, NER, tok2vec's contextual vectors and quote marks carry
 the signal, so extraction costs a fraction of the parse.
 """
@@ -20,7 +20,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from claimdesk.analyze.attribution_features import DocFeatures, doc_features, role_features, role_window
-from claimdesk.analyze.neural import NeuralTagger, context_vectors, decode, feature_ids, load_tagger
+from claimdesk.analyze.neural import NeuralTagger, context_vectors, decode, dense, feature_ids, load_tagger
 
 WEIGHTS = Path(__file__).parent / "weights"
 CharSpan = tuple[int, int]
@@ -42,7 +42,6 @@ class Taggers:
     cue_threshold: float = 0.5
     clusters: list[int] | None = None
     role_net: NeuralTagger | None = None
-    role_net_weight: float = 0.0  # share of the BiLSTM in the averaged role probabilities
     sure: float = 1.0  # a CRF role path at least this probable is kept without the BiLSTM
 
 
@@ -59,9 +58,8 @@ def load_taggers(weights_dir: str | Path = WEIGHTS) -> Taggers:
     clusters_path = weights_dir / "clusters.json"
     clusters = json.loads(clusters_path.read_text()) if clusters_path.exists() else None
     role_net = load_tagger(str(weights_dir / "role_net.pt"))
-    weight = float(config.get("role_net_weight", 0.5)) if role_net is not None else 0.0
     sure = float(config.get("role_sure", 1.0))
-    return Taggers(cue, role, float(config.get("cue_threshold", 0.5)), clusters, role_net, weight, sure)
+    return Taggers(cue, role, float(config.get("cue_threshold", 0.5)), clusters, role_net, sure)
 
 
 def bio_spans(tags: list[str], label: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -165,7 +163,7 @@ def _crf_roles(doc: Doc, taggers: Taggers) -> _Roles:
         if taggers.role_net is None or crf.probability(roles.tags[-1]) >= taggers.sure:
             continue
         roles.unsure.append(k)
-        roles.marginals.append(np.array([[crf.marginal(tag, i) for tag in ROLE_TAGS] for i in range(len(x))]))
+        roles.marginals.append(marginals(crf, len(x)))
         bag = []
         for i, strings in zip(range(lo, hi), x):
             ids = base.get(i)
@@ -176,24 +174,27 @@ def _crf_roles(doc: Doc, taggers: Taggers) -> _Roles:
     return roles
 
 
+def marginals(crf, length: int) -> np.ndarray:
+    """The role CRF's marginal probability of each of ROLE_TAGS per token (tokens x tags),
+    for the sequence it tagged last."""
+    return np.array([[crf.marginal(tag, i) for tag in ROLE_TAGS] for i in range(length)])
+
+
 def _second_opinion(batch: list[_Roles], taggers: Taggers) -> None:
-    """Where the role CRF was unsure of its path, the CRF's marginals and the BiLSTM's
-    probabilities averaged per token and decoded under BIO replace the CRF's tags. The
-    BiLSTM takes the unsure windows of the whole batch in one call, and so does decoding:
-    its cost is spent where a second opinion can change the answer."""
+    """Where the role CRF was unsure of its path, the BiLSTM, reading the CRF's marginals
+    with the words, gives per-token probabilities; decoded under BIO they replace the
+    CRF's tags. The BiLSTM takes the unsure windows of the whole batch in one call, and
+    so does decoding: its cost is spent where a second opinion can change the answer."""
     if taggers.role_net is None or not any(r.unsure for r in batch):
         return
-    bags, context, marginals = [], [], []
+    bags, context = [], []
     for r in batch:
         if not r.unsure:
             continue
         vectors = context_vectors(r.doc)
         bags += r.bags
-        context += [vectors[r.windows[k][0] : r.windows[k][1]] for k in r.unsure]
-        marginals += r.marginals
-    weight = taggers.role_net_weight
-    mixed = [weight * p + (1 - weight) * m for p, m in zip(taggers.role_net.probabilities(bags, context), marginals)]
-    decoded = iter(decode(mixed, ROLE_TAGS))
+        context += [dense(vectors[r.windows[k][0] : r.windows[k][1]], m) for k, m in zip(r.unsure, r.marginals)]
+    decoded = iter(decode(taggers.role_net.probabilities(bags, context), ROLE_TAGS))
     for r in batch:
         for k in r.unsure:
             r.tags[k] = next(decoded)

@@ -1,20 +1,23 @@
-"""A small BiLSTM tagger that reads the same feature strings as the CRFs, plus spaCy's
-contextual token vectors.
+"""A small BiLSTM tagger that reads the same feature strings as the CRFs, spaCy's
+contextual token vectors, and the CRF's own per-token marginals: a second opinion that
+knows the first.
 
 The CRFs see each token through its feature strings and a window of two words either
 side. This tagger hashes the same strings into a bag of learned embeddings, adds the
 token's row of ``doc.tensor`` (the 96 numbers en_core_web_md's tok2vec layer already
 computed for the tagger, parser and NER during the parse, so they cost nothing here)
-projected to a few dimensions, and runs a bidirectional LSTM over the sequence, so a
-token's label depends on the whole window: where a quotation closed, which clause the
-cue governs. It is trained on PolNeAR train by ``claimdesk.train.neural``.
+and the role CRF's marginal probability of each tag, projected together to a few
+dimensions, and runs a bidirectional LSTM over the sequence, so a token's label depends
+on the whole window: where a quotation closed, which clause the cue governs, and how
+sure the CRF was there. It is trained on PolNeAR train by ``claimdesk.train.neural``,
+on marginals from CRFs that did not see the window (cross-fitting), so it learns where
+the CRF errs rather than to copy it (``train/EXPERIMENTS.md``, session 5: reading the
+marginals beat averaging its probabilities with them).
 
 It is sized for the CPU budget (the claim work may cost a quarter of the parse): one
 layer of 64 units, and the windows of a whole parse batch of documents run through it
 together, so the LSTM's step-by-step cost is shared (``NeuralTagger.probabilities``).
-Its tag probabilities are averaged with the CRF's marginals and decoded under the BIO
-constraints (``decode``): the two models err differently, and the average is better
-than either alone (``train/EXPERIMENTS.md``).
+Its tag probabilities are decoded under the BIO constraints (``decode``).
 """
 
 from __future__ import annotations
@@ -51,7 +54,8 @@ CONTEXT_WIDTH = 96  # en_core_web_md's tok2vec width: the columns of ``doc.tenso
 
 def make_net(n_tags: int, dim: int = 64, context_dim: int = 64, hidden: int = 64, layers: int = 1):
     """The network: per token, a bag of hashed feature embeddings (``dim``) next to the
-    token's contextual vector projected to ``context_dim``, through a BiLSTM.
+    token's contextual vector and the CRF's ``n_tags`` marginals, projected together to
+    ``context_dim``, through a BiLSTM.
 
     torch is imported here so that commands that do not analyse never load it."""
     import torch
@@ -61,7 +65,7 @@ def make_net(n_tags: int, dim: int = 64, context_dim: int = 64, hidden: int = 64
         def __init__(self):
             super().__init__()
             self.bag = nn.EmbeddingBag(BUCKETS, dim, mode="sum")
-            self.proj = nn.Linear(CONTEXT_WIDTH, context_dim)
+            self.proj = nn.Linear(CONTEXT_WIDTH + n_tags, context_dim)
             self.lstm = nn.LSTM(dim + context_dim, hidden, num_layers=layers, bidirectional=True, batch_first=True,
                                 dropout=0.2 if layers > 1 else 0.0)
             self.out = nn.Linear(2 * hidden, n_tags)
@@ -80,14 +84,15 @@ def make_net(n_tags: int, dim: int = 64, context_dim: int = 64, hidden: int = 64
 
 def tensors(bags: Sequence[Sequence[Sequence[int]]], context: Sequence[np.ndarray]):
     """Inputs of ``TaggerNet.forward`` for sequences given as per-token bucket ids and
-    contextual vectors (tokens x CONTEXT_WIDTH). Padding tokens get an empty bag and zeros;
+    dense inputs (tokens x columns: the contextual vector and the CRF's marginals, see
+    ``dense``). Padding tokens get an empty bag and zeros;
     ``lengths`` keeps them out of the LSTM. (Flattened with ``chain`` and ``cumsum``: a
     loop over the ~50k tokens of a batch's windows cost a millisecond an article.)"""
     import torch
 
     width = max(len(b) for b in bags)
     counts = np.zeros((len(bags), width), dtype=np.int64)  # ids per token; 0 for padding
-    padded = np.zeros((len(bags), width, CONTEXT_WIDTH), dtype=np.float32)
+    padded = np.zeros((len(bags), width, context[0].shape[1]), dtype=np.float32)
     for b, (seq, vectors) in enumerate(zip(bags, context)):
         counts[b, : len(seq)] = [len(ids) for ids in seq]
         padded[b, : len(seq)] = vectors
@@ -96,6 +101,11 @@ def tensors(bags: Sequence[Sequence[Sequence[int]]], context: Sequence[np.ndarra
     flat = np.fromiter(chain.from_iterable(chain.from_iterable(bags)), dtype=np.int64, count=int(counts.sum()))
     return (torch.from_numpy(flat), torch.from_numpy(offsets),
             torch.from_numpy(padded), torch.tensor([len(b) for b in bags], dtype=torch.long))
+
+
+def dense(vectors: np.ndarray, marginals: np.ndarray) -> np.ndarray:
+    """A window's dense input per token: its contextual vector, then the CRF's marginals."""
+    return np.hstack([vectors, marginals.astype(np.float32, copy=False)])
 
 
 def context_vectors(doc) -> np.ndarray:
@@ -125,7 +135,7 @@ class NeuralTagger:
         self.net.eval()
 
     def probabilities(self, bags: Sequence[Sequence[Sequence[int]]], context: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """Per sequence (per token, its feature bucket ids and contextual vector), an array
+        """Per sequence (per token, its feature bucket ids and ``dense`` input), an array
         tokens x tags of probabilities.
 
         Sequences go through the LSTM CHUNK at a time, sorted by length: the LSTM's cost is
