@@ -75,7 +75,7 @@ def _window_inputs(doc, cue: tuple[int, int]):
     feats = doc_features(doc, taggers.clusters)
     lo, hi = role_window(feats, cue[0])
     strings = role_features(doc, feats, *cue, lo, hi)
-    taggers.role.tag(strings)
+    taggers.role.set(strings)
     return lo, hi, [feature_ids(s) for s in strings], dense(context_vectors(doc)[lo:hi], marginals(taggers.role, hi - lo))
 
 

@@ -139,7 +139,7 @@ def train_role_net(articles: list[GoldArticle], docs: list[Doc], feats: dict, pa
     for article, doc in zip(articles, docs):
         vectors, crf = context_vectors(doc), heldout[fold_of(article)]
         for x, y, (lo, hi) in role_sequences(doc, article, feats[id(doc)]):
-            crf.tag(x)
+            crf.set(x)  # marginals only: no Viterbi path needed
             examples.append(neural.example(x, dense(vectors[lo:hi], marginals(crf, len(x))), y, list(ROLE_TAGS)))
     return neural.train(examples, list(ROLE_TAGS), path)
 
