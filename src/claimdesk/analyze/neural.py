@@ -12,7 +12,8 @@ on the whole window: where a quotation closed, which clause the cue governs, and
 sure the CRF was there. It is trained on PolNeAR train by ``claimdesk.train.neural``,
 on marginals from CRFs that did not see the window (cross-fitting), so it learns where
 the CRF errs rather than to copy it (``train/EXPERIMENTS.md``, session 5: reading the
-marginals beat averaging its probabilities with them).
+marginals scored a little above averaging with them, by about the spread between
+trainings, with no hand-set weight).
 
 It is sized for the CPU budget (the claim work may cost a quarter of the parse): one
 layer of 64 units, and the windows of a whole parse batch of documents run through it

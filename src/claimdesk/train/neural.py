@@ -25,8 +25,9 @@ SEED = 0
 
 @dataclass
 class Example:
-    """One sequence, hashed: per token its feature bucket ids, its contextual vector
-    (float16 while waiting: 22k windows of them), its tag."""
+    """One sequence, hashed: per token its feature bucket ids, its dense input (the
+    contextual vector and the held-out CRF's marginals, ``neural.dense``; float16 while
+    waiting: 22k windows of them), its tag."""
 
     ids: list[list[int]]
     context: np.ndarray
