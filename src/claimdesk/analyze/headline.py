@@ -119,9 +119,9 @@ def check_headlines(articles: Sequence[tuple[Doc, Span | None, Iterable[Entity],
 def stance_inputs(doc: Doc, title: Span | None) -> tuple[str, str] | None:
     """(headline, body) as the stance model reads them; the body keeps document offsets
     (the headline's characters become spaces), so a body sentence is a document span."""
-    if title is None or not doc.text[title.start : title.end].strip():
+    text = doc.text  # spaCy joins the tokens anew on every access: read it once
+    if title is None or not text[title.start : title.end].strip():
         return None
-    text = doc.text
     return text[title.start : title.end], text[: title.start] + " " * (title.end - title.start) + text[title.end :]
 
 
@@ -161,9 +161,10 @@ def judge(doc: Doc, title: Span, entities: Iterable[Entity], dates: Iterable[Dat
 @dataclass
 class _Parsed:
     """The parse read once (spaCy builds a new Token object on every access, and
-    ``doc.ents`` and ``doc.sents`` anew on every call): what every reason looks at."""
+    ``doc.text``, ``doc.ents`` and ``doc.sents`` anew on every call): what every reason looks at."""
 
     doc: Doc
+    text: str
     title: Span
     ents: list[SpacySpan]
     head: list[Token]  # tokens of the headline
@@ -185,7 +186,7 @@ def _parsed(doc: Doc, title: Span) -> _Parsed:
                 words.setdefault(t.lower_, Span(t.idx, t.idx + len(t.text)))
                 if t.pos_ in ("NOUN", "VERB") and not in_title:
                     events.append((t, len(sents) - 1))
-    return _Parsed(doc, title, list(doc.ents), head, sents, words, events)
+    return _Parsed(doc, doc.text, title, list(doc.ents), head, sents, words, events)
 
 
 # --------------------------------------------------------------------------- entities
@@ -200,7 +201,7 @@ class _Name:
 
 def _names(parsed: _Parsed, entities: list[Entity], inside: Callable[[int, int], bool]) -> list[_Name]:
     """Names where ``inside`` holds: the given entities first, then spaCy's where none overlaps."""
-    text = parsed.doc.text
+    text = parsed.text
     found = [_Name(e.span, e.label, e.canonical, e.span.of(text)) for e in entities
              if e.label in NAMED and inside(e.span.start, e.span.end) and e.span.of(text)[:1].isupper()]
     taken = [(n.span.start, n.span.end) for n in found]
@@ -421,7 +422,7 @@ def _phrase(token: Token) -> Span:
 
 def event_reasons(parsed: _Parsed, event: Event, shared_spans: list[Span]) -> list[HeadlineReason]:
     """The headline's event when the body has no counterpart, with what the body describes instead."""
-    doc = parsed.doc
+    text = parsed.text
     if any(_same_event(event.head, t) for t, _ in parsed.events):
         return []
     # What the body describes instead: the nearest word of the same class, preferably in a
@@ -432,13 +433,13 @@ def event_reasons(parsed: _Parsed, event: Event, shared_spans: list[Span]) -> li
                   if t.pos_ == event.head.pos_ and t.lemma_.lower() not in LIGHT_VERBS | REPORTING_VERBS]
     pool = [t for t, i in same_class if i in near] or [t for t, _ in same_class]
     scored = sorted(((_similarity(event.head, t), -t.i, t) for t in pool), key=lambda x: x[:2], reverse=True)
-    what = doc.text[event.span.start : event.span.end]
+    what = text[event.span.start : event.span.end]
     if scored and scored[0][0] >= NEAREST:
         nearest = _phrase(scored[0][2])
         return [HeadlineReason(
             "missing-event",
             f'the headline\'s event "{what}" has no counterpart in the body, which describes '
-            f'"{doc.text[nearest.start:nearest.end]}"', (event.span, nearest))]
+            f'"{text[nearest.start:nearest.end]}"', (event.span, nearest))]
     return [HeadlineReason("missing-event", f'the headline\'s event "{what}" has no counterpart in the body',
                            (event.span,))]
 
