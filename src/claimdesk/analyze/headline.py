@@ -119,8 +119,10 @@ def check_headlines(articles: Sequence[tuple[Doc, Span | None, Iterable[Entity],
 def stance_inputs(doc: Doc, title: Span | None) -> tuple[str, str] | None:
     """(headline, body) as the stance model reads them; the body keeps document offsets
     (the headline's characters become spaces), so a body sentence is a document span."""
+    if title is None:
+        return None
     text = doc.text  # spaCy joins the tokens anew on every access: read it once
-    if title is None or not text[title.start : title.end].strip():
+    if not text[title.start : title.end].strip():
         return None
     return text[title.start : title.end], text[: title.start] + " " * (title.end - title.start) + text[title.end :]
 
