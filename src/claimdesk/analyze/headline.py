@@ -165,8 +165,7 @@ class _Parsed:
     """The parse read once (spaCy builds a new Token object on every access, and
     ``doc.text``, ``doc.ents`` and ``doc.sents`` anew on every call): what every reason looks at."""
 
-    doc: Doc
-    text: str
+    text: str  # the document's
     title: Span
     ents: list[SpacySpan]
     head: list[Token]  # tokens of the headline
@@ -188,7 +187,7 @@ def _parsed(doc: Doc, title: Span) -> _Parsed:
                 words.setdefault(t.lower_, Span(t.idx, t.idx + len(t.text)))
                 if t.pos_ in ("NOUN", "VERB") and not in_title:
                     events.append((t, len(sents) - 1))
-    return _Parsed(doc, doc.text, title, list(doc.ents), head, sents, words, events)
+    return _Parsed(doc.text, title, list(doc.ents), head, sents, words, events)
 
 
 # --------------------------------------------------------------------------- entities
