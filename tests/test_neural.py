@@ -1,6 +1,7 @@
-"""The BiLSTM role tagger: BIO decoding, feature hashing, the shipped weights, its input
-(words, contextual vectors and the role CRF's marginals), and its training on marginals
-from role CRFs that did not see the article."""
+"""The BiLSTM-CRF role tagger: decoding (BIO and learned transitions), feature hashing,
+the shipped weights, its input (words, contextual vectors and the role CRF's marginals),
+its sequence loss, and its training on marginals from role CRFs that did not see the
+article."""
 
 from __future__ import annotations
 
@@ -13,17 +14,17 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("pycrfsuite")
 
-from claimdesk.analyze.attribution import ROLE_TAGS, WEIGHTS, load_taggers, marginals
+from claimdesk.analyze.attribution import ROLE_TAGS, WEIGHTS, bio_spans, load_taggers, marginals
 from claimdesk.analyze.neural import CONTEXT_WIDTH, decode, dense, feature_ids
 
 
 def probs(*rows: dict[str, float]) -> np.ndarray:
-    """Per token, probabilities over ROLE_TAGS (unnamed tags share what is left)."""
+    """Per token, log probabilities over ROLE_TAGS (unnamed tags share what is left)."""
     out = []
     for row in rows:
         rest = (1.0 - sum(row.values())) / (len(ROLE_TAGS) - len(row))
         out.append([row.get(tag, rest) for tag in ROLE_TAGS])
-    return np.array(out)
+    return np.log(np.array(out))
 
 
 def test_decode_never_opens_with_an_inside_tag() -> None:
@@ -46,6 +47,54 @@ def test_decode_handles_sequences_of_different_lengths_together() -> None:
     assert decode([], ROLE_TAGS) == []
 
 
+def test_decode_follows_the_learned_transitions() -> None:
+    # Alone, each token leans to opening a content of its own; a CRF layer that learned
+    # contents run on (B-CON -> I-CON scores high) joins them into one.
+    p = probs({"B-CON": 0.5, "I-CON": 0.4}, {"B-CON": 0.5, "I-CON": 0.4})
+    assert decode([p], ROLE_TAGS) == [["B-CON", "B-CON"]]
+    transitions = np.zeros((len(ROLE_TAGS), len(ROLE_TAGS)))
+    transitions[ROLE_TAGS.index("B-CON"), ROLE_TAGS.index("I-CON")] = 1.0
+    assert decode([p], ROLE_TAGS, transitions) == [["B-CON", "I-CON"]]
+    # a learned closing score decides the last tag, and BIO still holds under any scores
+    end = np.zeros(len(ROLE_TAGS))
+    end[ROLE_TAGS.index("O")] = 5.0
+    assert decode([p], ROLE_TAGS, transitions, end=end)[0][-1] == "O"
+    start = np.full(len(ROLE_TAGS), -5.0)
+    start[ROLE_TAGS.index("I-CON")] = 50.0
+    assert decode([p], ROLE_TAGS, transitions, start)[0][0] != "I-CON"
+
+
+def test_sequence_nll_is_the_negative_log_of_the_gold_path_probability() -> None:
+    """The training loss against brute force: enumerate every path of a short window."""
+    import itertools
+
+    import torch
+
+    from claimdesk.analyze.neural import make_net
+    from claimdesk.train.neural import sequence_nll
+
+    torch.manual_seed(0)
+    net = make_net(len(ROLE_TAGS))
+    with torch.no_grad():
+        for param in (net.transitions, net.start, net.end):
+            param.normal_()
+    k = len(ROLE_TAGS)
+    emissions = torch.randn(2, 3, k)
+    gold = torch.tensor([[1, 2, 0], [3, 4, -100]])  # the second window is two tokens long
+    lengths = torch.tensor([3, 2])
+
+    def path_score(b: int, path: tuple[int, ...]) -> torch.Tensor:
+        score = net.start[path[0]] + net.end[path[-1]] + sum(emissions[b, t, y] for t, y in enumerate(path))
+        return score + sum(net.transitions[a, c] for a, c in zip(path, path[1:]))
+
+    expected = 0.0
+    for b, n in enumerate(lengths.tolist()):
+        log_z = torch.logsumexp(torch.stack([path_score(b, p) for p in itertools.product(range(k), repeat=n)]), 0)
+        expected += log_z - path_score(b, tuple(gold[b, :n].tolist()))
+    got = sequence_nll(net, emissions, gold, lengths)
+    assert torch.allclose(got, expected / lengths.sum(), atol=1e-5)
+
+
 def test_feature_ids_are_the_same_in_every_process() -> None:
     """Training and analysis run in different processes: the hash must not be Python's
     salted ``hash``, or a shipped model would read different buckets than it learned."""
@@ -62,6 +111,11 @@ def test_shipped_role_tagger_loads_with_its_tag_set() -> None:
     assert taggers.role_net is not None and taggers.role_net.tags == list(ROLE_TAGS)
     # it reads each token's contextual vector and the role CRF's marginal of every tag
     assert taggers.role_net.net.proj.in_features == CONTEXT_WIDTH + len(ROLE_TAGS)
+    # and its CRF layer learned that an inside tag continues its own role, not another's
+    b_src, i_src, b_con, i_con = (ROLE_TAGS.index(t) for t in ("B-SRC", "I-SRC", "B-CON", "I-CON"))
+    transitions = taggers.role_net.transitions
+    assert transitions[b_con, i_con] > transitions[b_src, i_con]
+    assert transitions[b_src, i_src] > transitions[b_con, i_src]
     # the weights ship inside the package: keep them small
     assert (WEIGHTS / "role_net.pt").stat().st_size < 20_000_000
 
@@ -79,24 +133,25 @@ def _window_inputs(doc, cue: tuple[int, int]):
     return lo, hi, [feature_ids(s) for s in strings], dense(context_vectors(doc)[lo:hi], marginals(taggers.role, hi - lo))
 
 
-def test_role_probabilities_are_distributions() -> None:
+def test_the_role_tagger_tags_a_plain_report() -> None:
     from claimdesk.analyze.nlp import load_nlp
 
     doc = load_nlp()("The mayor said that the bridge would reopen in May.")
     taggers = load_taggers(str(WEIGHTS))
     cue = (2, 3)  # "said"
     lo, hi, bag, inputs = _window_inputs(doc, cue)
-    (p,) = taggers.role_net.probabilities([bag], [inputs])
-    assert p.shape == (hi - lo, len(ROLE_TAGS))
-    assert np.allclose(p.sum(axis=1), 1.0, atol=1e-5)
-    tags = decode([p], ROLE_TAGS)[0]
-    assert tags[lo + 1] == "I-SRC" or tags[lo + 1] == "B-SRC"  # "mayor"
-    assert "B-CON" in tags[cue[1] - lo :]
+    (scores,) = taggers.role_net.scores([bag], [inputs])
+    assert scores.shape == (hi - lo, len(ROLE_TAGS)) and np.isfinite(scores).all()
+    tags = taggers.role_net.tag([bag], [inputs])[0]
+    (source,) = bio_spans(tags, "SRC", lo)
+    (content,) = bio_spans(tags, "CON", lo)
+    assert doc[source[0] : source[1]].text in ("mayor", "The mayor")
+    assert doc[content[0] : content[1]].text.removeprefix("that ").rstrip(".") == "the bridge would reopen in May"
 
 
 def test_the_crf_marginals_steer_the_second_opinion() -> None:
     """The BiLSTM learned where the CRF errs from the CRF's marginals: told that the CRF
-    saw no content at all, it is less sure of the content than when given the real ones."""
+    saw no content at all, it scores content lower than when given the real ones."""
     from claimdesk.analyze.nlp import load_nlp
 
     doc = load_nlp()("The mayor said that the bridge would reopen in May.")
@@ -104,10 +159,14 @@ def test_the_crf_marginals_steer_the_second_opinion() -> None:
     lo, hi, bag, inputs = _window_inputs(doc, (2, 3))
     blind = inputs.copy()
     blind[:, CONTEXT_WIDTH:] = np.eye(len(ROLE_TAGS))[ROLE_TAGS.index("O")]  # the CRF sure every token is O
-    real, told_o = taggers.role_net.probabilities([bag, bag], [inputs, blind])
-    content = [ROLE_TAGS.index("B-CON"), ROLE_TAGS.index("I-CON")]
-    after_cue = slice(3 - lo, hi - lo)
-    assert real[after_cue][:, content].sum() > told_o[after_cue][:, content].sum()
+    real, told_o = taggers.role_net.scores([bag, bag], [inputs, blind])
+    content, other = [ROLE_TAGS.index("B-CON"), ROLE_TAGS.index("I-CON")], ROLE_TAGS.index("O")
+
+    def lead(scores: np.ndarray) -> float:  # how far content leads O after the cue
+        after_cue = scores[3 - lo : hi - lo]
+        return float((after_cue[:, content].max(axis=1) - after_cue[:, other]).sum())
+
+    assert lead(real) > lead(told_o)
 
 
 def test_cross_fitting_keeps_every_annotation_of_a_text_in_one_fold() -> None:

@@ -234,11 +234,12 @@ app.add_typer(train_app, name="train")
 def train_attributions(
     polnear: Annotated[Path, typer.Argument(help="The PolNeAR folder (with train/ and dev/).", exists=True, file_okay=False)],
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where to write the weights [default: the package's own].")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="The role net's seed; another seed gives another draw of the same recipe.")] = 0,
 ) -> None:
     """Train the attribution taggers on PolNeAR train and write their weights."""
     from .train.attributions import main as train
 
-    report = train(polnear, out_dir) if out_dir else train(polnear)
+    report = train(polnear, out_dir, seed=seed) if out_dir else train(polnear, seed=seed)
     out.print(report)
 
 

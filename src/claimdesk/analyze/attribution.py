@@ -3,7 +3,7 @@
 Taggers trained on PolNeAR (see ``weights/PROVENANCE.md``) read the
 already-parsed spaCy Doc: a CRF tags cues; then, for every cue, a CRF tags that
 cue's source and content in a window around it, and where the CRF is unsure a small
-BiLSTM (``neural.py``) that reads the CRF's per-token marginals next to the words
+BiLSTM-CRF (``neural.py``) that reads the CRF's per-token marginals next to the words
 decides the tags.  No second
 spaCy pass: the parse, POS, NER, tok2vec's contextual vectors and quote marks carry
 the signal, so extraction costs a fraction of the parse.
@@ -20,7 +20,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from claimdesk.analyze.attribution_features import DocFeatures, doc_features, role_features, role_window
-from claimdesk.analyze.neural import NeuralTagger, context_vectors, decode, dense, feature_ids, load_tagger
+from claimdesk.analyze.neural import NeuralTagger, context_vectors, dense, feature_ids, load_tagger
 
 WEIGHTS = Path(__file__).parent / "weights"
 CharSpan = tuple[int, int]
@@ -181,10 +181,10 @@ def marginals(crf, length: int) -> np.ndarray:
 
 
 def _second_opinion(batch: list[_Roles], taggers: Taggers) -> None:
-    """Where the role CRF was unsure of its path, the BiLSTM, reading the CRF's marginals
-    with the words, gives per-token probabilities; decoded under BIO they replace the
-    CRF's tags. The BiLSTM takes the unsure windows of the whole batch in one call, and
-    so does decoding: its cost is spent where a second opinion can change the answer."""
+    """Where the role CRF was unsure of its path, the BiLSTM-CRF, reading the CRF's
+    marginals with the words, tags the window anew and its tags replace the CRF's. It takes
+    the unsure windows of the whole batch in one call, and so does decoding: its cost is
+    spent where a second opinion can change the answer."""
     if taggers.role_net is None or not any(r.unsure for r in batch):
         return
     bags, context = [], []
@@ -194,7 +194,7 @@ def _second_opinion(batch: list[_Roles], taggers: Taggers) -> None:
         vectors = context_vectors(r.doc)
         bags += r.bags
         context += [dense(vectors[r.windows[k][0] : r.windows[k][1]], m) for k, m in zip(r.unsure, r.marginals)]
-    decoded = iter(decode(taggers.role_net.probabilities(bags, context), ROLE_TAGS))
+    decoded = iter(taggers.role_net.tag(bags, context))
     for r in batch:
         for k in r.unsure:
             r.tags[k] = next(decoded)

@@ -1,4 +1,4 @@
-"""A small BiLSTM tagger that reads the same feature strings as the CRFs, spaCy's
+"""A small BiLSTM-CRF tagger that reads the same feature strings as the CRFs, spaCy's
 contextual token vectors, and the CRF's own per-token marginals: a second opinion that
 knows the first.
 
@@ -11,14 +11,18 @@ dimensions, and runs a bidirectional LSTM over the sequence, so a token's label 
 on the whole window: where a quotation closed, which clause the cue governs, and how
 sure the CRF was there. It is trained on PolNeAR train by ``claimdesk.train.neural``,
 on marginals from CRFs that did not see the window (cross-fitting), so it learns where
-the CRF errs rather than to copy it (``train/EXPERIMENTS.md``, session 5: reading the
-marginals scored a little above averaging with them, by about the spread between
-trainings, with no hand-set weight).
+the CRF errs rather than to copy it (``train/EXPERIMENTS.md``, session 5).
+
+On top sits a linear-chain CRF layer: learned scores for each tag following another
+(and for opening and closing a window), trained on the likelihood of the whole gold tag
+sequence rather than token by token. A content is scored exactly only when both its
+ends are right, and a sequence-level loss teaches exactly that; it raised content exact
+F1 by about a point over per-token softmax (``EXPERIMENTS.md``, session 7).
 
 It is sized for the CPU budget (the claim work may cost a quarter of the parse): one
 layer of 64 units, and the windows of a whole parse batch of documents run through it
-together, so the LSTM's step-by-step cost is shared (``NeuralTagger.probabilities``).
-Its tag probabilities are decoded under the BIO constraints (``decode``).
+together, so the LSTM's step-by-step cost is shared (``NeuralTagger.scores``). Its
+scores are decoded with the learned transitions under the BIO constraints (``decode``).
 """
 
 from __future__ import annotations
@@ -56,7 +60,9 @@ CONTEXT_WIDTH = 96  # en_core_web_md's tok2vec width: the columns of ``doc.tenso
 def make_net(n_tags: int, dim: int = 64, context_dim: int = 64, hidden: int = 64, layers: int = 1):
     """The network: per token, a bag of hashed feature embeddings (``dim``) next to the
     token's contextual vector and the CRF's ``n_tags`` marginals, projected together to
-    ``context_dim``, through a BiLSTM.
+    ``context_dim``, through a BiLSTM to a score per tag (emissions); and the CRF layer's
+    scores of tag j following tag i (``transitions[i, j]``), of opening (``start``) and of
+    closing (``end``) a sequence with a tag.
 
     torch is imported here so that commands that do not analyse never load it."""
     import torch
@@ -71,6 +77,9 @@ def make_net(n_tags: int, dim: int = 64, context_dim: int = 64, hidden: int = 64
                                 dropout=0.2 if layers > 1 else 0.0)
             self.out = nn.Linear(2 * hidden, n_tags)
             self.drop = nn.Dropout(0.2)
+            self.transitions = nn.Parameter(torch.zeros(n_tags, n_tags))
+            self.start = nn.Parameter(torch.zeros(n_tags))
+            self.end = nn.Parameter(torch.zeros(n_tags))
 
         def forward(self, ids, offsets, context, lengths):
             batch, width, _ = context.shape
@@ -123,7 +132,7 @@ def context_vectors(doc) -> np.ndarray:
 
 
 class NeuralTagger:
-    """A trained TaggerNet with its tag set, ready to give tag probabilities."""
+    """A trained TaggerNet with its tag set, ready to tag sequences."""
 
     def __init__(self, path: Path):
         import torch
@@ -134,10 +143,13 @@ class NeuralTagger:
         state = torch.load(path, map_location="cpu", weights_only=True)
         self.net.load_state_dict({k: v.float() for k, v in state.items()})
         self.net.eval()
+        self.transitions = self.net.transitions.detach().numpy().astype(np.float64)
+        self.start = self.net.start.detach().numpy().astype(np.float64)
+        self.end = self.net.end.detach().numpy().astype(np.float64)
 
-    def probabilities(self, bags: Sequence[Sequence[Sequence[int]]], context: Sequence[np.ndarray]) -> list[np.ndarray]:
+    def scores(self, bags: Sequence[Sequence[Sequence[int]]], context: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Per sequence (per token, its feature bucket ids and ``dense`` input), an array
-        tokens x tags of probabilities.
+        tokens x tags of emission scores (the LSTM's side of the CRF's path score).
 
         Sequences go through the LSTM CHUNK at a time, sorted by length: the LSTM's cost is
         mostly per step, so many short windows side by side cost little more than one. One
@@ -153,12 +165,16 @@ class NeuralTagger:
                 for start in range(0, len(order), CHUNK):
                     part = order[start : start + CHUNK]
                     inputs = tensors([bags[i] for i in part], [context[i] for i in part])
-                    p = torch.softmax(self.net(*inputs), -1).numpy()
+                    e = self.net(*inputs).numpy()
                     for b, i in enumerate(part):
-                        out[i] = p[b, : len(bags[i])]
+                        out[i] = e[b, : len(bags[i])]
         finally:
             torch.set_num_threads(threads)
         return out  # type: ignore[return-value]
+
+    def tag(self, bags: Sequence[Sequence[Sequence[int]]], context: Sequence[np.ndarray]) -> list[list[str]]:
+        """Per sequence, its best tag path under the learned transitions and BIO."""
+        return decode(self.scores(bags, context), self.tags, self.transitions, self.start, self.end)
 
 
 def load_tagger(path: str) -> NeuralTagger | None:
@@ -183,29 +199,35 @@ def allowed_transitions(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return trans, start
 
 
-def decode(probabilities: Sequence[np.ndarray], tags: Sequence[str]) -> list[list[str]]:
-    """Per sequence, the most probable tag sequence that obeys BIO (Viterbi over the
-    per-token probabilities, all sequences at once)."""
-    if not probabilities:
+def decode(scores: Sequence[np.ndarray], tags: Sequence[str], transitions: np.ndarray | None = None,
+           start: np.ndarray | None = None, end: np.ndarray | None = None) -> list[list[str]]:
+    """Per sequence, the best-scoring tag path that obeys BIO: Viterbi over per-token
+    scores (tokens x tags, log domain) plus, when given, the CRF layer's transition,
+    opening and closing scores; all sequences at once."""
+    if not scores:
         return []
-    trans, start = allowed_transitions(tuple(tags))
     k = len(tags)
-    lengths = np.array([len(p) for p in probabilities])
+    allowed, allowed_start = allowed_transitions(tuple(tags))
+    trans = allowed + (transitions if transitions is not None else 0.0)
+    opening = allowed_start + (start if start is not None else 0.0)
+    closing = end if end is not None else np.zeros(k)
+    lengths = np.array([len(s) for s in scores])
     width = int(lengths.max())
-    logp = np.zeros((len(probabilities), width, k))
-    for b, p in enumerate(probabilities):
-        logp[b, : len(p)] = np.log(p + 1e-9)
-    score = start + logp[:, 0]
-    back = np.zeros((len(probabilities), width, k), dtype=np.int64)
+    emit = np.zeros((len(scores), width, k))
+    for b, s in enumerate(scores):
+        emit[b, : len(s)] = s
+    score = opening + emit[:, 0]
+    back = np.zeros((len(scores), width, k), dtype=np.int64)
     stay = np.arange(k)
     for t in range(1, width):
         cand = score[:, :, None] + trans
         active = (t < lengths)[:, None]
         back[:, t] = np.where(active, cand.argmax(1), stay)  # past its end a sequence keeps its state
-        score = np.where(active, cand.max(1) + logp[:, t], score)
-    states = np.zeros((len(probabilities), width), dtype=np.int64)
+        score = np.where(active, cand.max(1) + emit[:, t], score)
+    score = score + closing
+    states = np.zeros((len(scores), width), dtype=np.int64)
     states[:, -1] = score.argmax(1)
-    rows = np.arange(len(probabilities))
+    rows = np.arange(len(scores))
     for t in range(width - 1, 0, -1):
         states[:, t - 1] = back[rows, t, states[:, t]]
     return [[tags[i] for i in states[b, :n]] for b, n in enumerate(lengths)]

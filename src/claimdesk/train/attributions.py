@@ -7,7 +7,7 @@ One command, reproducible (fixed data order, deterministic L-BFGS):
 Parses train (and dev, for the report) with claimdesk's spaCy model as
 ``claimdesk analyze`` does (a line break starts a sentence), caching the Docs in a
 DocBin, builds the cue and role sequences, trains two CRFs with python-crfsuite and
-the BiLSTM role tagger with torch (``train/neural.py``), and scores dev.  Weights go
+the BiLSTM-CRF role tagger with torch (``train/neural.py``), and scores dev.  Weights go
 to ``claimdesk/analyze/weights``.
 
 The BiLSTM reads the role CRF's marginals. Had it learned from the shipped CRF's
@@ -41,7 +41,10 @@ from claimdesk.train.score import Scores, score_article, table
 CUE_PARAMS = {"c1": 1.0, "c2": 1.0, "max_iterations": 150, "feature.possible_transitions": True}
 CUE_THRESHOLD = 0.5  # marginal above which a token joins a cue; 0.5 = Viterbi only (lower values tried on dev: no gain)
 FOLDS = 2  # role CRFs trained without one part of the articles, for the BiLSTM's marginals
-ROLE_SURE = 0.75  # a role CRF path at least this probable is kept as it is (the BiLSTM asked only elsewhere; 0.9 scored the same on dev, 0.5 lower)
+# A role CRF path at least this probable is kept as it is (the BiLSTM-CRF is asked only
+# elsewhere). On dev, 0.9 scored ~0.3 content F1 higher but asks it on ~40% more windows,
+# which the CPU budget does not hold; 0.6 / 0.5 scored 0.7 / 1.4 lower (EXPERIMENTS.md, session 7).
+ROLE_SURE = 0.75
 ROLE_PARAMS = {"c1": 1.0, "c2": 1.0, "max_iterations": 150, "feature.possible_transitions": True}
 
 
@@ -129,8 +132,9 @@ def train_heldout_role_crfs(articles: list[GoldArticle], docs: list[Doc], feats:
     return taggers
 
 
-def train_role_net(articles: list[GoldArticle], docs: list[Doc], feats: dict, path: Path, heldout: list) -> dict:
-    """The BiLSTM role tagger, on the windows and feature strings the role CRF learned from,
+def train_role_net(articles: list[GoldArticle], docs: list[Doc], feats: dict, path: Path, heldout: list,
+                   seed: int = 0) -> dict:
+    """The BiLSTM-CRF role tagger, on the windows and feature strings the role CRF learned from,
     each with the marginals of the ``heldout`` role CRF that did not see its article."""
     from claimdesk.analyze.attribution import ROLE_TAGS
     from claimdesk.train import neural
@@ -141,7 +145,7 @@ def train_role_net(articles: list[GoldArticle], docs: list[Doc], feats: dict, pa
         for x, y, (lo, hi) in role_sequences(doc, article, feats[id(doc)]):
             crf.set(x)  # marginals only: no Viterbi path needed
             examples.append(neural.example(x, dense(vectors[lo:hi], marginals(crf, len(x))), y, list(ROLE_TAGS)))
-    return neural.train(examples, list(ROLE_TAGS), path)
+    return neural.train(examples, list(ROLE_TAGS), path, seed=seed)
 
 
 def load_split(folder: Path, all_annotators: bool, cache_dir: Path | None = None) -> tuple[list[GoldArticle], list[Doc]]:
@@ -171,7 +175,7 @@ def _pair(span: RoleSpan | None) -> tuple[int, int] | None:
 
 def main(polnear_dir: str | Path, out_dir: str | Path = WEIGHTS, *, all_annotators: bool = True,
          cache_dir: Path | None = None, evaluate_dev: bool = True,
-         only: str | None = None) -> dict:
+         only: str | None = None, seed: int = 0) -> dict:
     """Train both taggers from ``polnear_dir/train``; write weights and a training report to ``out_dir``."""
     polnear_dir, out_dir = Path(polnear_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -206,7 +210,7 @@ def main(polnear_dir: str | Path, out_dir: str | Path = WEIGHTS, *, all_annotato
         with tempfile.TemporaryDirectory() as folder:
             heldout = train_heldout_role_crfs(articles, docs, feats, Path(folder))
             t_folds = time.time() - t3
-            net = train_role_net(articles, docs, feats, out_dir / "role_net.pt", heldout)
+            net = train_role_net(articles, docs, feats, out_dir / "role_net.pt", heldout, seed)
     t_net = time.time() - t3
     report = {
         "data": str(polnear_dir / "train"), "articles": len(articles), "all_annotators": all_annotators,
@@ -235,6 +239,7 @@ def cli() -> None:
     parser.add_argument("--one-annotator", action="store_true", help="train on the first annotator file per article only")
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.add_argument("--only", choices=["cue", "role", "net"], help="train one of the three taggers (for experiments)")
+    parser.add_argument("--seed", type=int, default=0, help="the role net's seed (another seed: another draw of the same recipe)")
     parser.add_argument("--role-c1", type=float, default=None)
     parser.add_argument("--cue-c1", type=float, default=None)
     parser.add_argument("--cue-c2", type=float, default=None)
@@ -248,7 +253,7 @@ def cli() -> None:
         ROLE_PARAMS["c1"] = args.role_c1
     if args.role_c2 is not None:
         ROLE_PARAMS["c2"] = args.role_c2
-    main(args.polnear_dir, args.out, all_annotators=not args.one_annotator, cache_dir=args.cache_dir, only=args.only)
+    main(args.polnear_dir, args.out, all_annotators=not args.one_annotator, cache_dir=args.cache_dir, only=args.only, seed=args.seed)
 
 
 def provenance(report: dict) -> str:
@@ -258,9 +263,10 @@ def provenance(report: dict) -> str:
     return f"""# Attribution tagger weights: provenance
 
 Files: `cue.crfsuite`, `role.crfsuite` (python-crfsuite linear-chain CRFs),
-`role_net.pt`, `role_net.json` (the BiLSTM role tagger, torch state dict in float16,
+`role_net.pt`, `role_net.json` (the BiLSTM-CRF role tagger, torch state dict in float16,
 over hashed feature strings and the contextual vectors en_core_web_md's tok2vec layer
-computes during the parse, which are not stored here),
+computes during the parse, which are not stored here; trained on the likelihood of each
+window's whole tag sequence),
 `clusters.json` (k-means classes of en_core_web_md's 20k word vectors, seed 0),
 `config.json` (decoding settings), `training.json` (the training report).
 
@@ -273,7 +279,7 @@ computes during the parse, which are not stored here),
 - **Command**: `claimdesk train attributions PATH/TO/polnear`
   (same as `python -m claimdesk.train.attributions PATH/TO/polnear`).
 - **Settings**: L-BFGS, cue {report['cue_params']}, role {report['role_params']};
-  BiLSTM {report['role_net']}, reading the marginals of role CRFs trained without the
+  BiLSTM-CRF {report['role_net']}, reading the marginals of role CRFs trained without the
   window's article ({report['role_net_folds']} folds); it decides the role tags where the
   role CRF's path has probability below {report.get('role_sure', 1.0)}.
 - **Training time** (2-core machine; CRFs on 1 thread, torch on 2): {report['seconds']} seconds.
