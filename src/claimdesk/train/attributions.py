@@ -42,8 +42,9 @@ CUE_PARAMS = {"c1": 1.0, "c2": 1.0, "max_iterations": 150, "feature.possible_tra
 CUE_THRESHOLD = 0.5  # marginal above which a token joins a cue; 0.5 = Viterbi only (lower values tried on dev: no gain)
 FOLDS = 2  # role CRFs trained without one part of the articles, for the BiLSTM's marginals
 # A role CRF path at least this probable is kept as it is (the BiLSTM-CRF is asked only
-# elsewhere). On dev, 0.9 scored ~0.3 content F1 higher but asks it on ~40% more windows,
-# which the CPU budget does not hold; 0.6 / 0.5 scored 0.7 / 1.4 lower (EXPERIMENTS.md, session 7).
+# elsewhere). On dev no threshold wins for every training draw: for the shipped one 0.9 /
+# every window scored 0.15 / 0.2 content F1 lower, for others up to 0.3 higher, at ~40% /
+# ~75% more LSTM windows; 0.6 / 0.5 scored lower still (EXPERIMENTS.md, session 7).
 ROLE_SURE = 0.75
 ROLE_PARAMS = {"c1": 1.0, "c2": 1.0, "max_iterations": 150, "feature.possible_transitions": True}
 
