@@ -120,9 +120,9 @@ def polnear_claims(r: dict) -> list[str]:
         f"Floors of issue 3 (exact F1): {verdicts}. For reference, the best published result, CofeNet (BERT, GPU,",
         "COLING 2022), has exact F1 " + " / ".join(f"{COFENET[k]}" for k in COFENET) + " (source / cue / content).",
         "The taggers' regularisation was chosen on dev (no separate held-out split), so these carry a little selection optimism.",
-        "The BiLSTM-CRF's training draw alone moves content by most of a point: scratch trainings of the same recipe with",
-        "seeds 0 / 1 / 2 scored 61.9 / 61.6 / 61.2, the shipped one (the command, seed 0) 61.95",
-        "(`src/claimdesk/train/EXPERIMENTS.md`, session 7), so differences under ~0.5 between two trainings are not signal.",
+        "The BiLSTM-CRF's training draw alone moves content by up to half a point: `claimdesk train attributions` with",
+        "seeds 0 / 1 / 2 scored 62.14 / 62.13 / 62.49; seed 0 ships (`src/claimdesk/train/EXPERIMENTS.md`, session 8),",
+        "so differences under ~0.5 between two single trainings are not signal.",
         "",
     ]
 

@@ -75,6 +75,17 @@ def test_multi_sentence_quote(nlp):
     assert content.lstrip('"').startswith("The water rose") and "We lost everything" in content
 
 
+@pytest.mark.parametrize("open_mark, close_mark", [("“", "”"), ("''", "''")])
+def test_multi_sentence_quote_before_its_cue(nlp, open_mark, close_mark):
+    """The whole quotation, back to where it opened, also in ASCII-only typesetting ('')."""
+    text, atts = found(nlp, f"The bridge closed at dawn. {open_mark}The cables had rusted through. Engineers "
+                            f"warned us for years. Nobody listened,{close_mark} Mayor Tom Reed said on Sunday.")
+    source, cue, content = the_one(atts, "said")
+    assert "Tom Reed" in source
+    assert content.startswith(open_mark + "The cables had rusted") or content.startswith("The cables had rusted")
+    assert "Nobody listened" in content and "bridge" not in content
+
+
 def test_no_source(nlp):
     _, atts = found(nlp, "The factory stood idle all week. It was reported that the owners had moved "
                          "production abroad.")

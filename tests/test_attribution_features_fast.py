@@ -103,3 +103,43 @@ def test_role_features_per_cue_use_the_tree(doc) -> None:
         assert row[: len(feats.role[i])] == feats.role[i]
     subject = next(c for c in said.children if c.dep_ == "nsubj")
     assert tree[subject.i] == "D:nsubj"
+
+
+def test_ascii_double_apostrophes_are_quote_marks() -> None:
+    """Texts typeset ASCII-only quote with '' (spaCy keeps it one token); it toggles like '"'."""
+    doc = load_nlp()("Mr. Kamin disagreed. ''It is basically a tax increase,'' he said on Friday.")
+    q = quote_state(doc)
+    text = [t.text for t in doc]
+    assert q[text.index("basically")] == 1
+    assert q[text.index("he")] == 0 and q[text.index("Kamin")] == 0
+
+
+def _window_text(doc, cue: str) -> str:
+    feats = doc_features(doc)
+    token = next(t for t in doc if t.text == cue)
+    lo, hi = role_window(feats, token.i)
+    return doc[lo:hi].text
+
+
+@pytest.mark.parametrize("open_mark, close_mark", [("“", "”"), ('"', '"'), ("''", "''")])
+def test_window_reaches_back_to_where_the_quotation_before_the_cue_opened(open_mark, close_mark) -> None:
+    doc = load_nlp()(
+        "The hearing ended early. "
+        f"{open_mark}Taxes will rise. Wages will fall. Nobody will gain from any of it,{close_mark} "
+        "Senator Jane Doe said on Friday. The vote is next week."
+    )
+    window = _window_text(doc, "said")
+    assert window.startswith(open_mark + "Taxes will rise.") and "Jane Doe said" in window
+    assert "hearing" not in window
+
+
+@pytest.mark.parametrize("open_mark, close_mark", [("“", "”"), ("''", "''")])
+def test_window_runs_on_while_the_quotation_after_the_cue_is_open(open_mark, close_mark) -> None:
+    doc = load_nlp()(
+        "Mr. Cole said on Monday. "
+        f"{open_mark}It is not reform. It adds complexity. It is a tax increase.{close_mark} "
+        "The plan was published in May. Its costs are unknown."
+    )
+    window = _window_text(doc, "said")
+    assert window.rstrip().endswith("tax increase." + close_mark)
+    assert "published" not in window

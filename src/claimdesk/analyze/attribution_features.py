@@ -49,8 +49,11 @@ from spacy.attrs import (
 )
 from spacy.tokens import Doc, Span, Token
 
-QUOTES = frozenset('"“”«»„‟')
-OPEN_QUOTES = frozenset("“«„‟")
+# Quote marks as spaCy tokenizes them. Texts typeset ASCII-only (the New York Times' in
+# PolNeAR) write every double quote as "''", one token that opens and closes like '"'.
+QUOTES = frozenset(('"', "“", "”", "«", "»", "„", "‟", "''", "``"))
+OPEN_QUOTES = frozenset(("“", "«", "„", "‟", "``"))
+TOGGLING_QUOTES = frozenset(('"', "''"))
 CHILD_DEPS = frozenset(("ccomp", "nsubj", "dobj", "xcomp", "mark", "prep", "nsubjpass", "agent", "advcl",
                         "parataxis", "neg", "aux"))
 CLAUSAL = frozenset(("ccomp", "xcomp", "parataxis", "nsubj", "dobj"))
@@ -244,7 +247,7 @@ def _quote_state(text: list[str], is_space: list[int]) -> list[int]:
             continue
         if tok in QUOTES:
             out.append(1)
-            state = 1 if (tok in OPEN_QUOTES or (tok == '"' and state == 0)) else 0
+            state = 1 if (tok in OPEN_QUOTES or (tok in TOGGLING_QUOTES and state == 0)) else 0
             continue
         out.append(state)
     return out
@@ -457,22 +460,30 @@ def tree_relations(doc: Doc, cue_start: int, cue_end: int, cols: Columns | None 
 
 
 def role_window(feats: DocFeatures, cue_start: int, before: int = 1, after: int = 1,
-                max_after: int = 5) -> tuple[int, int]:
+                max_after: int = 5, max_before: int = 5) -> tuple[int, int]:
     """Token range the role tagger looks at for one cue.
 
     Sources sit in the cue's sentence; contents mostly too, sometimes in the
     sentence before ("..., X said." when the parser splits at a quote) and
     often several after when a quotation runs on.  So: the previous sentence
     only when the cue opens its sentence, ``after`` sentences forward, and
-    further (up to ``max_after``) while a quotation is still open.
+    further (up to ``max_after``) while a quotation is still open; and when the
+    window opens inside a quotation ("“A. B. C,” X said."), back to the sentence
+    where that quotation opened (up to ``max_before``).
     """
-    sents, quotes = feats.sents, feats.quotes
+    sents, quotes, text = feats.sents, feats.quotes, feats.columns.text
     k = feats.sent_of[cue_start]
     if cue_start - sents[k].start > 4 and not quotes[sents[k].start]:
         before = 0
     lo = sents[max(0, k - before)].start
+    opening = lo  # inside a quotation, the first quote mark back is the one that opened it
+    while opening > 0 and quotes[opening] and text[opening] not in QUOTES:
+        opening -= 1
+    if quotes[opening] and text[opening] in QUOTES and feats.sent_of[opening] >= k - max_before:
+        lo = sents[feats.sent_of[opening]].start
     j = min(len(sents) - 1, k + after)
-    while j < min(len(sents) - 1, k + max_after) and quotes[sents[j].end - 1] and sents[j].text[-1:] not in "”\"":
+    while (j < min(len(sents) - 1, k + max_after) and quotes[sents[j].end - 1]
+           and not sents[j].text.endswith(("”", '"', "''"))):
         j += 1
     return lo, sents[j].end
 
