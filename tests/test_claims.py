@@ -191,3 +191,27 @@ def test_the_sample_yields_the_claims_of_the_issue(sample_text):
     assert roles["Azer Gasimli"] == "head of the Institute of Political Management"
     assert roles["Elman Mammadov"].startswith("member of the Milli Majlis Committee on defense")
     assert {sample_text[e.span.start:e.span.end] for e in analysis.entities if e.label == "MEDIA"} == {"Turan", "Radio Azadlig"}
+
+
+RUNS_ON = ("The report was published on Monday. Its author wrote: “The river has risen by two metres since "
+           "May. Farms are flooded.\n\n“Nobody in the valley was warned in time.”\n\nThe ministry has not replied.")
+CLOSED = ("The report was published on Monday. “The river has risen by two metres,” its author wrote.\n\n"
+          "“Nobody was warned,” a farmer said.")
+PLAIN = "Its author wrote that the river had risen by two metres.\n\nThe ministry has not replied to questions."
+
+
+@pytest.mark.parametrize("text, content, kept", [
+    # a quotation left open at the paragraph's end and reopened on the next: one quotation, kept whole
+    (RUNS_ON, "The river has risen by two metres since May. Farms are flooded.\n\n“Nobody in the valley was warned "
+              "in time.", "The river has risen by two metres since May. Farms are flooded.\n\n“Nobody in the valley "
+              "was warned in time."),
+    # the quotation closed before the paragraph ended: the next one is another quotation
+    (CLOSED, "The river has risen by two metres,” its author wrote.\n\n“Nobody was warned",
+     "The river has risen by two metres,” its author wrote."),
+    (PLAIN, "the river had risen by two metres.\n\nThe ministry has not replied", "the river had risen by two metres."),
+])
+def test_a_content_ends_with_its_paragraph_unless_its_quotation_runs_on(nlp, text, content, kept):
+    doc = nlp(text)
+    cue = "wrote"
+    (claim,), _ = build_claims(doc, [Given(None, at(text, cue), at(text, content))])
+    assert text[claim.content.start:claim.content.end] == kept

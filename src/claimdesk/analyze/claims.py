@@ -8,11 +8,13 @@ interview once and keep reporting from it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
 from ..model import Claim, Entity, Span
+from .attribution_features import OPEN_QUOTES, TOGGLING_QUOTES
 from .entities import find_entities
 from .hedge import grade
 from .medium import find_medium, named_outlets
@@ -52,14 +54,36 @@ def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[En
 
 def _within_paragraph(text: str, content: CharSpan, cue: CharSpan) -> CharSpan:
     """A content that starts in its cue's paragraph ends there: the tagger sometimes runs on
-    into the next paragraph. (A quote before its cue may span paragraphs and is kept.)"""
+    into the next paragraph. (A quote before its cue may span paragraphs and is kept.)
+
+    Except where a quotation runs on: a paragraph that ends with its quotation still open,
+    followed by one that opens with a quote mark, is the typographic convention for one
+    quotation over several paragraphs, and the content may go on into it."""
     start, end = content
+    paragraph_start = text.rfind("\n", 0, start) + 1
     paragraph_end = text.find("\n", start)
     if paragraph_end == -1 or paragraph_end >= end or cue[0] > paragraph_end:
         return content
+    while _quotation_runs_on(text, paragraph_start, paragraph_end):
+        paragraph_start = _SPACE.match(text, paragraph_end).end()
+        paragraph_end = text.find("\n", paragraph_start)
+        if paragraph_end == -1 or paragraph_end >= end:
+            return content
     while paragraph_end > start and text[paragraph_end - 1].isspace():
         paragraph_end -= 1
     return start, paragraph_end
+
+
+_QUOTE_MARK = re.compile(r"''|``|[\"“”«»„‟]")  # the marks of ``attribution_features.QUOTES``
+_SPACE = re.compile(r"\s*")
+
+
+def _quotation_runs_on(text: str, paragraph_start: int, paragraph_end: int) -> bool:
+    """The paragraph ends inside a quotation and the next paragraph opens with a quote mark."""
+    inside = False
+    for mark in _QUOTE_MARK.findall(text, paragraph_start, paragraph_end):
+        inside = mark in OPEN_QUOTES or (mark in TOGGLING_QUOTES and not inside)
+    return inside and _QUOTE_MARK.match(text, _SPACE.match(text, paragraph_end).end()) is not None
 
 
 def _implicit_source(doc: Doc, cue: CharSpan) -> CharSpan | None:
