@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from ..model import Claim, Entity, Span
-from .attribution_features import OPEN_QUOTES, TOGGLING_QUOTES
+from .attribution_features import OPEN_QUOTES, QUOTES, TOGGLING_QUOTES
 from .entities import find_entities
 from .hedge import grade
 from .medium import find_medium, named_outlets
@@ -74,7 +74,7 @@ def _within_paragraph(text: str, content: CharSpan, cue: CharSpan) -> CharSpan:
     return start, paragraph_end
 
 
-_QUOTE_MARK = re.compile(r"''|``|[\"“”«»„‟]")  # the marks of ``attribution_features.QUOTES``
+_QUOTE_MARK = re.compile("|".join(re.escape(mark) for mark in sorted(QUOTES, key=len, reverse=True)))
 _SPACE = re.compile(r"\s*")
 
 
