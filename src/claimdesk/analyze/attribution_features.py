@@ -54,6 +54,7 @@ from spacy.tokens import Doc, Span, Token
 QUOTES = frozenset(('"', "“", "”", "«", "»", "„", "‟", "''", "``"))
 OPEN_QUOTES = frozenset(("“", "«", "„", "‟", "``"))
 TOGGLING_QUOTES = frozenset(('"', "''"))
+SENTENCE_CLOSES_QUOTE = ("”", '"', "''")  # endings of a sentence that closes its quotation (``role_window``)
 CHILD_DEPS = frozenset(("ccomp", "nsubj", "dobj", "xcomp", "mark", "prep", "nsubjpass", "agent", "advcl",
                         "parataxis", "neg", "aux"))
 CLAUSAL = frozenset(("ccomp", "xcomp", "parataxis", "nsubj", "dobj"))
@@ -483,7 +484,7 @@ def role_window(feats: DocFeatures, cue_start: int, before: int = 1, after: int 
         lo = sents[feats.sent_of[opening]].start
     j = min(len(sents) - 1, k + after)
     while (j < min(len(sents) - 1, k + max_after) and quotes[sents[j].end - 1]
-           and not sents[j].text.endswith(("”", '"', "''"))):
+           and not sents[j].text.endswith(SENTENCE_CLOSES_QUOTE)):
         j += 1
     return lo, sents[j].end
 
