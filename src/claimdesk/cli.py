@@ -48,6 +48,8 @@ class _ProgressSink(pipeline.Sink):
     def article(self, analysis, added) -> None:
         if self.verbose:
             self.progress.console.print(views.added_line(added, analysis.article, len(analysis.claims)))
+        if analysis.note and added.status != "duplicate":
+            self.progress.console.print(views.note_line(analysis.article.raw.name, analysis.note))
 
     def error(self, error) -> None:
         self.progress.console.print(views.error_line(error))
@@ -129,7 +131,10 @@ def analyze(paths: PathsArgument, as_json: Annotated[bool, typer.Option("--json"
             if isinstance(item, pipeline.IngestError):
                 failed = True
                 err.print(views.error_line(item))
-            elif as_json:
+                continue
+            if as_json:
+                if item.note:  # the readable view shows it in the article's panel
+                    err.print(views.note_line(item.article.raw.name, item.note))
                 sys.stdout.write(json.dumps(analysis_json(item), ensure_ascii=False) + "\n")
             else:
                 out.print(views.article_view(item.article, analysis=item))
@@ -198,11 +203,30 @@ def headline_check(pairs_file: Annotated[str, typer.Argument(metavar="PAIRS.json
     name = "<stdin>" if pairs_file == "-" else pairs_file
     failed = False
 
+    def checked(pairs: list[tuple[str, str]]) -> list:
+        """The checks of a batch; when the batch fails, pair by pair, a failure standing as its message."""
+        try:
+            return check_pairs(pairs) if pairs else []
+        except Exception:
+            pass
+        results = []
+        for pair in pairs:
+            try:
+                results += check_pairs([pair])
+            except Exception as e:
+                results.append(f"headline check failed: {type(e).__name__}: {e}")
+        return results
+
     def flush(chunk: list[tuple[int, tuple[str, str] | str]]) -> None:
-        good = [item for _, item in chunk if not isinstance(item, str)]
-        checks = iter(check_pairs(good) if good else [])
+        nonlocal failed
+        checks = iter(checked([item for _, item in chunk if not isinstance(item, str)]))
         for number, item in chunk:
-            result = {"line": number, "error": item} if isinstance(item, str) else headline_pair_json(next(checks))
+            if not isinstance(item, str):
+                item = next(checks)
+                if isinstance(item, str):
+                    failed = True
+                    err.print(f"error: {name}:{number}: {item}", style="red", highlight=False, markup=False)
+            result = {"line": number, "error": item} if isinstance(item, str) else headline_pair_json(item)
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 

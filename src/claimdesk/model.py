@@ -61,6 +61,11 @@ class RawDocument:
     def id(self) -> str:
         return text_id(self.text)
 
+    @property
+    def name(self) -> str:
+        """How an error names this document: its URL, else its file, else its id."""
+        return self.url or self.path or f"article {self.id[:12]}"
+
 
 @dataclass
 class Article:
@@ -140,6 +145,22 @@ class Analysis:
     claims: list[Claim] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     headline: HeadlineCheck | None = None
+    # where analysis stopped when the article is longer than it reads (analyze.parse.ANALYSIS_LIMIT):
+    # nothing past this offset has claims, entities or dates; None when it read the whole article
+    analysed_end: int | None = None
+
+    @property
+    def note(self) -> str | None:
+        """The warning a long article carries, in words; None when it was read whole."""
+        return analysis_note(self.analysed_end, len(self.article.raw.text))
+
+
+def analysis_note(analysed_end: int | None, length: int) -> str | None:
+    """Where analysis stopped in a document longer than it reads, as a person reads it."""
+    if analysed_end is None:
+        return None
+    return (f"only the first {analysed_end:,} of {length:,} characters were analysed (the analysis limit): "
+            "claims, entities and dates past that point are not found; the whole text is stored and searchable")
 
 
 @dataclass(frozen=True)
@@ -183,11 +204,12 @@ class StoredArticle:
     # how many near-duplicates there are in all, when ``near_duplicates`` lists only the
     # first of them (``Store.get(copies=N)``, for a page that lists a few of hundreds)
     near_duplicates_total: int | None = None
+    analysed_end: int | None = None  # Analysis.analysed_end, as stored
 
     @property
     def analysis(self) -> Analysis:
         return Analysis(self.article, entities=list(self.entities), claims=list(self.claims),
-                        dates=list(self.dates), headline=self.headline)
+                        dates=list(self.dates), headline=self.headline, analysed_end=self.analysed_end)
 
 
 @dataclass(frozen=True)

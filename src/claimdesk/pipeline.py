@@ -8,6 +8,7 @@ outlet is therefore cleaned better than the first page ever seen from it.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
@@ -17,6 +18,15 @@ from .ingest import read_input
 from .model import Analysis, Article, IngestError, LineCounts, RawDocument
 
 CHUNK_SIZE = 500
+# The longest document text accepted (characters), whatever the input's size: 400 times a
+# long news article. Cleaning, near-duplicate sketches and full-text indexing cost time in
+# proportion to the text (a 50 MB text took two minutes and 2 GB to store), analysis reads
+# the first analyze.parse.ANALYSIS_LIMIT characters only. $CLAIMDESK_MAX_CHARS changes it.
+MAX_CHARS = 2_000_000
+ENV_MAX_CHARS = "CLAIMDESK_MAX_CHARS"
+# Text characters a chunk holds at most (its documents stay in memory until it is stored):
+# 500 documents of MAX_CHARS each would otherwise be a billion characters.
+CHUNK_CHARS = 64 * 1024 * 1024
 
 # (scope, line keys of one document) -> what the store knows of those lines in that scope
 StoredCounts = Callable[[str, set[str]], LineCounts | None]
@@ -37,27 +47,44 @@ class Summary:
 def read_all(
     inputs: Iterable[str], *, fetch: bool, max_bytes: int | None, on_input: Callable[[str], None] | None = None
 ) -> Iterator[RawDocument | IngestError]:
-    """Every document and every error of every input, in order."""
+    """Every document and every error of every input, in order; a document longer than
+    ``max_chars_limit()`` is an error naming it."""
+    limit = max_chars_limit()
     for name in inputs:
-        yield from read_input(name, fetch=fetch, max_bytes=max_bytes)
+        for item in read_input(name, fetch=fetch, max_bytes=max_bytes):
+            if isinstance(item, RawDocument) and len(item.text) > limit:
+                item = IngestError(item.name, f"the document is {len(item.text):,} characters long, over the "
+                                              f"{limit:,} a document may have ({ENV_MAX_CHARS})")
+            yield item
         if on_input:
             on_input(name)
 
 
-def chunks(items: Iterable[RawDocument | IngestError], size: int = CHUNK_SIZE) -> Iterator[list[RawDocument | IngestError]]:
+def max_chars_limit() -> int:
+    """The longest document text accepted: $CLAIMDESK_MAX_CHARS, else MAX_CHARS."""
+    value = os.environ.get(ENV_MAX_CHARS, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_CHARS
+
+
+def chunks(items: Iterable[RawDocument | IngestError], size: int = CHUNK_SIZE,
+           chars: int = CHUNK_CHARS) -> Iterator[list[RawDocument | IngestError]]:
+    """The items in order, ``size`` at a time, or fewer when their texts reach ``chars``."""
     chunk: list[RawDocument | IngestError] = []
+    held = 0
     for item in items:
         chunk.append(item)
-        if len(chunk) >= size:
+        held += len(item.text) if isinstance(item, RawDocument) else 0
+        if len(chunk) >= size or held >= chars:
             yield chunk
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         yield chunk
 
 
 def clean_chunk(docs: list[RawDocument], keys: list[set[str]], stored: StoredCounts | None = None,
-                known: set[str] = frozenset()) -> list[Article]:
-    """Clean a chunk with line counts from the chunk itself plus the store.
+                known: set[str] = frozenset()) -> list[Article | IngestError]:
+    """Clean a chunk with line counts from the chunk itself plus the store; a document the
+    cleaner fails on comes back as an IngestError naming it.
 
     ``keys`` are the documents' line keys (``line_keys``), computed once by the caller.
     Documents the store already holds (``known`` ids) and repeated texts do not count
@@ -68,12 +95,15 @@ def clean_chunk(docs: list[RawDocument], keys: list[set[str]], stored: StoredCou
         if doc.scope and doc.id not in known:
             by_scope[doc.scope][doc.id] = doc_keys
     in_chunk = {scope: batch_counts(scope, list(key_sets.values())) for scope, key_sets in by_scope.items()}
-    articles = []
+    articles: list[Article | IngestError] = []
     for doc, doc_keys in zip(docs, keys, strict=True):
         counts = in_chunk.get(doc.scope) if doc.scope else None
         if doc.scope and stored is not None:
             counts = merge_counts(stored(doc.scope, doc_keys), counts)
-        articles.append(clean(doc, counts))
+        try:
+            articles.append(clean(doc, counts))
+        except Exception as err:  # a cleaner bug on odd text costs this document only
+            articles.append(IngestError(doc.name, f"cleaning failed: {type(err).__name__}: {err}"))
     return articles
 
 
@@ -87,16 +117,21 @@ class Sink:
     def input_done(self, name: str) -> None: ...
 
 
-def analyses(articles: list[Article], *, analyze: bool, workers: int, skip: set[str] = frozenset()) -> Iterator[Analysis]:
-    """The articles analysed (claims, people, media), in order; ``skip`` ids and ``analyze=False`` pass through bare."""
+def analyses(articles: list[Article | IngestError], *, analyze: bool, workers: int,
+             skip: set[str] = frozenset()) -> Iterator[Analysis | IngestError]:
+    """The articles analysed (claims, people, media), in order; ``skip`` ids and ``analyze=False``
+    pass through bare, errors as they are; an article whose analysis failed becomes an IngestError."""
     if not analyze:
-        yield from (Analysis(article) for article in articles)
+        yield from (item if isinstance(item, IngestError) else Analysis(item) for item in articles)
         return
     from .analyze import analyze_articles  # spaCy loads only for commands that analyse
 
-    todo = iter(analyze_articles([a for a in articles if a.raw.id not in skip], workers=workers))
-    for article in articles:
-        yield Analysis(article) if article.raw.id in skip else next(todo)
+    todo = iter(analyze_articles([a for a in articles if isinstance(a, Article) and a.raw.id not in skip], workers=workers))
+    for item in articles:
+        if isinstance(item, IngestError):
+            yield item
+        else:
+            yield Analysis(item) if item.raw.id in skip else next(todo)
 
 
 def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | None = None, sink: Sink | None = None,
@@ -108,18 +143,29 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
     """
     sink = sink or Sink()
     summary = Summary(inputs=len(inputs))
+
+    def failed(error: IngestError) -> None:
+        _record(store, error)
+        summary.errors.append(error)
+        sink.error(error)
+
     for chunk in chunks(read_all(inputs, fetch=fetch, max_bytes=max_bytes, on_input=sink.input_done), chunk_size):
         docs = [item for item in chunk if isinstance(item, RawDocument)]
         for error in (item for item in chunk if isinstance(item, IngestError)):
-            store.record_error(error)
-            summary.errors.append(error)
-            sink.error(error)
+            failed(error)
         keys = [line_keys(doc.text) for doc in docs]
         known = store.known_ids([d.id for d in docs])
         articles = clean_chunk(docs, keys, store.line_counts, known)
         for analysis, doc_keys in zip(analyses(articles, analyze=analyze, workers=workers, skip=known), keys, strict=True):
-            added = store.add(analysis.article, line_keys=doc_keys, claims=analysis.claims, entities=analysis.entities,
-                              dates=analysis.dates, headline=analysis.headline)
+            if isinstance(analysis, IngestError):
+                failed(analysis)
+                continue
+            try:
+                added = store.add(analysis.article, line_keys=doc_keys, claims=analysis.claims, entities=analysis.entities,
+                                  dates=analysis.dates, headline=analysis.headline, analysed_end=analysis.analysed_end)
+            except Exception as err:  # this article is not stored (its transaction rolled back); the rest go on
+                failed(IngestError(analysis.article.raw.name, f"could not store: {type(err).__name__}: {err}"))
+                continue
             summary.documents += 1
             summary.ids.append(added.id)
             summary.new += added.status == "new"
@@ -128,6 +174,15 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
             summary.near_duplicates += bool(added.near_duplicates) and added.status != "duplicate"
             sink.article(analysis, added)
     return summary
+
+
+def _record(store, error: IngestError) -> None:
+    """Keep the error in the store's errors table; a store that cannot take even that
+    (its disk full, say) still leaves the error in the summary and on the screen."""
+    try:
+        store.record_error(error)
+    except Exception:
+        pass
 
 
 def analyze(inputs: list[str], store=None, *, fetch: bool = False, max_bytes: int | None = None,

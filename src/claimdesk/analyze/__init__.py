@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..model import Analysis, Article
+from ..model import Analysis, Article, IngestError
 
 if TYPE_CHECKING:  # spaCy loads only for commands that analyse
     from spacy.tokens import Doc
@@ -27,21 +27,67 @@ if TYPE_CHECKING:  # spaCy loads only for commands that analyse
 BATCH = 32  # articles analysed together: the parse batch, one role-BiLSTM call, one headline-model call
 
 
-def analyze_articles(articles: Iterable[Article], *, workers: int = 1) -> Iterator[Analysis]:
-    """Each article with its claims, entities, dates and headline check, in order.
+def analyze_articles(articles: Iterable[Article], *, workers: int = 1) -> Iterator[Analysis | IngestError]:
+    """Each article with its claims, entities, dates and headline check, in order; an
+    article whose analysis fails comes back as an IngestError naming it, and the rest go on.
 
     The spaCy model is loaded once per process; ``workers`` processes share the parse.
+    Analysis reads at most ``parse.ANALYSIS_LIMIT`` characters of an article
+    (``Analysis.analysed_end`` says where it stopped).
     """
-    from .parse import parse, with_paragraphs
+    from .parse import with_paragraphs
 
     nlp = with_paragraphs(_load_models())
-    pending: list[tuple[Article, Doc]] = []
-    for article, doc in parse(nlp, articles, workers=workers):
-        pending.append((article, doc))
+    pending: list[tuple[Article, Doc | IngestError]] = []
+    for article, parsed in _parsed(nlp, list(articles), workers):
+        pending.append((article, parsed))
         if len(pending) == BATCH:
-            yield from _analyze_batch(pending)
+            yield from _analyze_isolated(pending)
             pending = []
-    yield from _analyze_batch(pending)
+    yield from _analyze_isolated(pending)
+
+
+def failed(article: Article, stage: str, err: BaseException) -> IngestError:
+    """An analysis failure as an error naming the article's input."""
+    return IngestError(article.raw.name, f"{stage} failed: {type(err).__name__}: {err}")
+
+
+def _parsed(nlp, articles: list[Article], workers: int) -> Iterator[tuple[Article, Doc | IngestError]]:
+    """Each article with its Doc, batched through spaCy; when the batched parse fails, the
+    articles it had not yet given back are parsed one by one, so one bad article costs
+    only itself."""
+    from .parse import kept_text, parse
+
+    done = 0
+    try:
+        for pair in parse(nlp, articles, workers=workers):
+            yield pair
+            done += 1
+        return
+    except Exception:  # which article broke the batch is found below, one at a time
+        pass
+    for article in articles[done:]:
+        try:
+            yield article, nlp(kept_text(article))
+        except Exception as err:
+            yield article, failed(article, "parsing", err)
+
+
+def _analyze_isolated(pending: list[tuple[Article, Doc | IngestError]]) -> Iterator[Analysis | IngestError]:
+    """``_analyze_batch`` over the parsed articles; when the batch fails, each article
+    again on its own, so that an error names its article and spares the others."""
+    good = [(article, parsed) for article, parsed in pending if not isinstance(parsed, IngestError)]
+    try:
+        done = {id(a.article): a for a in _analyze_batch(good)}
+    except Exception:
+        done = {}
+        for article, doc in good:
+            try:
+                done.update({id(a.article): a for a in _analyze_batch([(article, doc)])})
+            except Exception as err:
+                done[id(article)] = failed(article, "analysis", err)
+    for article, parsed in pending:
+        yield parsed if isinstance(parsed, IngestError) else done[id(article)]
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +109,13 @@ def _load_models():
     return nlp
 
 
+def _cut_at(article: Article, doc: Doc) -> int | None:
+    """Where the parse stopped when it left part of the title or body unread, else None."""
+    end = len(doc.text)
+    kept = ([article.title] if article.title else []) + article.body
+    return end if any(span.end > end for span in kept) else None
+
+
 def _analyze_batch(pending: list[tuple[Article, Doc]]) -> Iterator[Analysis]:
     """Claims, entities, dates and headline checks for a batch of parsed articles."""
     from .attribution import extract_batch
@@ -78,7 +131,7 @@ def _analyze_batch(pending: list[tuple[Article, Doc]]) -> Iterator[Analysis]:
     for (article, doc), found in zip(pending, extract_batch(docs), strict=True):
         claims, entities = build_claims(doc, merge(found, light_verb_attributions(doc)))
         dates = find_dates(doc, article.raw.published)
-        analyses.append(Analysis(article, entities=entities, claims=claims, dates=dates))
+        analyses.append(Analysis(article, entities=entities, claims=claims, dates=dates, analysed_end=_cut_at(article, doc)))
     checks = check_headlines([(doc, a.article.title, a.entities, a.dates) for a, doc in zip(analyses, docs)])
     for analysis, check in zip(analyses, checks, strict=True):
         analysis.headline = check

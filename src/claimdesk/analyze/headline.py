@@ -508,11 +508,13 @@ def pair_text(headline: str, body: str) -> tuple[str, Span, int]:
 def check_pairs(pairs: Sequence[tuple[str, str]], nlp=None, stance_model: StanceModel | None = None) -> list[PairCheck]:
     """Headline checks of bare pairs (``claimdesk headline-check``), in one stance batch.
 
-    Each pair goes through what an article goes through: one spaCy parse, its entities
-    (``entities.find_entities``) and dates (``dates.find_dates``, no document date).
+    Each pair goes through what an article goes through: one spaCy parse of at most
+    ``parse.ANALYSIS_LIMIT`` characters, its entities (``entities.find_entities``) and
+    dates (``dates.find_dates``, no document date).
     """
     from .dates import find_dates
     from .entities import find_entities
+    from .parse import analysis_end
 
     if nlp is None:
         from .nlp import load_nlp
@@ -520,7 +522,7 @@ def check_pairs(pairs: Sequence[tuple[str, str]], nlp=None, stance_model: Stance
 
         nlp = with_paragraphs(load_nlp())
     laid_out = [pair_text(h, b) for h, b in pairs]
-    docs = list(nlp.pipe([text for text, _, _ in laid_out], batch_size=32))
+    docs = list(nlp.pipe([text[: analysis_end(text)] for text, _, _ in laid_out], batch_size=32))
     checks = check_headlines([(doc, title, find_entities(doc), find_dates(doc, None))
                               for doc, (_, title, _) in zip(docs, laid_out)], stance_model)
     return [PairCheck(text, title.end, body_start, check)

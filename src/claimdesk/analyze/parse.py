@@ -4,6 +4,13 @@ The Doc is built from the document text with every removed character turned into
 space (newlines stay), so a Doc offset *is* an offset into ``RawDocument.text``:
 no mapping, no drift. Paragraph breaks start sentences, so a headline without a
 full stop is not parsed into the first sentence of the body.
+
+Analysis reads at most ``ANALYSIS_LIMIT`` characters of a document: the parse costs
+about 0.15 s and several MB per 1,000 characters, so a 900 KB "article" took two
+minutes and 4 GB, and spaCy refuses texts over a million characters outright. Past the
+limit the Doc is cut at the last paragraph break before it (else the last sentence end,
+else the last space), a prefix of the text, so offsets still point into the document;
+the rest is stored, shown and searchable, and the analysis says where it stopped.
 """
 
 from __future__ import annotations
@@ -16,6 +23,10 @@ from spacy.tokens import Doc
 from ..model import Article
 
 PARAGRAPHS = "claimdesk_paragraphs"
+# Characters of a document analysis reads (title and body, removed lines blanked): 50
+# times a long news article, and about 30 s of analysis on a 2-core machine
+# (benchmarks/hostile_inputs.py).
+ANALYSIS_LIMIT = 200_000
 
 
 @Language.component(PARAGRAPHS)
@@ -36,13 +47,41 @@ def with_paragraphs(nlp: Language) -> Language:
 
 
 def kept_text(article: Article) -> str:
-    """The document text with what the cleaner removed blanked out, offsets unchanged."""
+    """The document text with what the cleaner removed blanked out, offsets unchanged,
+    cut by ``analysis_end`` when it is longer than analysis reads."""
     text = article.raw.text
-    keep = ([article.title] if article.title else []) + article.body
-    chars = [ch if ch == "\n" else " " for ch in text]
+    keep = sorted(([article.title] if article.title else []) + article.body, key=lambda s: s.start)
+    pieces: list[str] = []
+    done = 0
     for span in keep:
-        chars[span.start : span.end] = text[span.start : span.end]
-    return "".join(chars)
+        start, end = max(span.start, done), span.end
+        if start >= end:
+            continue
+        pieces.append(_blank(text[done:start]))
+        pieces.append(text[start:end])
+        done = end
+    pieces.append(_blank(text[done:]))
+    kept = "".join(pieces)
+    return kept[: analysis_end(kept)]
+
+
+def _blank(removed: str) -> str:
+    """A removed range as spaces, its line breaks kept (they still end paragraphs)."""
+    return "".join(ch if ch == "\n" else " " for ch in removed) if "\n" in removed else " " * len(removed)
+
+
+def analysis_end(text: str) -> int:
+    """Where analysis of ``text`` stops: its end when it fits in ``ANALYSIS_LIMIT``
+    characters, else the last paragraph break, sentence end or space before the limit,
+    so that no word, and where possible no sentence, is cut in two."""
+    limit = ANALYSIS_LIMIT
+    if len(text) <= limit:
+        return len(text)
+    for boundary in ("\n", ". ", " "):
+        cut = text.rfind(boundary, limit // 2, limit)  # a cut further back loses more than it saves
+        if cut >= 0:
+            return cut + len(boundary.rstrip())
+    return limit
 
 
 def parse(nlp: Language, articles: Iterable[Article], *, workers: int = 1, batch_size: int = 32) -> Iterator[tuple[Article, Doc]]:

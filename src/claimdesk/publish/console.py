@@ -38,6 +38,8 @@ def article_view(article: Article, *, heading: str = "", analysis: Analysis | No
             body.append("\n\n")
         body.append_text(safe(paragraph))
     parts = [facts, Text(""), body or Text("(no body found)", style="italic red")]
+    if analysis is not None and analysis.note:
+        parts += [Text(""), Text(f"Note: {analysis.note}.", style="yellow")]
     if analysis is not None and analysis.headline is not None:
         parts += [Text(""), headline_view(analysis.headline)]
     if analysis is not None and analysis.claims:
@@ -214,6 +216,12 @@ def added_line(added: Added, article: Article, claims: int = 0) -> Text:
         line.append(f"  {claims} claim{'s' if claims != 1 else ''}", style="dim")
     if added.near_duplicates:
         line.append(f"  ~ near-duplicate of {', '.join(i[:12] for i in added.near_duplicates)}", style="magenta")
+    return line
+
+
+def note_line(name: str, note: str) -> Text:
+    line = Text("  warning ", style="bold yellow")
+    line.append_text(safe(f"{name}: {note}"))
     return line
 
 

@@ -102,4 +102,6 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         "claims": [claim_json(article, c) for c in analysis.claims],
         "dates": [date_json(article, d) for d in analysis.dates],
         "headline": headline_json(analysis.headline, article.raw.text),
+        # where analysis stopped in a document longer than it reads; null: read whole
+        "analysed_end": analysis.analysed_end,
     }

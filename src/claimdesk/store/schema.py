@@ -9,7 +9,8 @@ Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0003 ``documents.extracted``; 0004 ``dates``, ``headline_checks`` and ``headline_reasons``;
 0005 the review desk: ``users``, ``sessions``, ``signin_attempts``, ``review_revisions``,
 ``review_publications``; 0006 the web desk's indexes; 0007 ``person_counts``; 0008 ``person_claims``;
-0009 ``person_articles``; 0010 a covering index for person summaries.
+0009 ``person_articles``; 0010 a covering index for person summaries; 0011
+``documents.analysed_end``.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Document(Base):
     author: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(Text)
     extracted: Mapped[bool] = mapped_column(Boolean, server_default=false())  # RawDocument.extracted
+    analysed_end: Mapped[int | None] = mapped_column(Integer)  # Analysis.analysed_end: where analysis stopped
     ingested_at: Mapped[str] = mapped_column(String(40))  # UTC ISO 8601
     version: Mapped[int] = mapped_column(Integer)
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # MinHash hash values, little-endian uint32

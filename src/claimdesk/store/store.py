@@ -279,6 +279,7 @@ class Store:
         entities: Iterable[Entity] = (),
         dates: Iterable[DateMention] = (),
         headline: HeadlineCheck | None = None,
+        analysed_end: int | None = None,
     ) -> Added:
         """Store an article with its analysis (claims, entities, dates, headline check)
         in one transaction; a duplicate text is not stored again (nor is its analysis).
@@ -327,6 +328,7 @@ class Store:
                         "author": raw.author,
                         "language": raw.language,
                         "extracted": raw.extracted,
+                        "analysed_end": analysed_end,
                         "ingested_at": ingested_at,
                         "version": version,
                         "minhash": neardup.to_bytes(sketch) if sketch is not None else None,
@@ -528,6 +530,7 @@ class Store:
             near_duplicates=self._group_ids(connection, row.group_pk, row.pk, copies),
             near_duplicates_total=(self._group_size(connection, row.group_pk) - 1 if copies is not None else None),
             claims=claims,
+            analysed_end=row.analysed_end,
             entities=entities,
         )
 
