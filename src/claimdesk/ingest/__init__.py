@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..model import IngestError, RawDocument
+from .budget import ENV_READ_SECONDS, read_seconds, within_budget
 from .detect import GZIP_MAGIC, HEAD_BYTES, detect_format, gunzip, gunzip_head
 from .errors import ENV_MAX_BYTES, ReadError, too_big
 from .feeds import read_feed, read_json_feed
+from .files import open_regular, printable_name
 from .fetch import charset_of, is_http_url
 from .fetch import fetch as fetch_url
 from .html import host, read_html, visible_text
@@ -26,6 +28,7 @@ from .warc import read_warc
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "ENV_READ_SECONDS",
     "ReadError",
     "detect_format",
     "expand_inputs",
@@ -33,6 +36,7 @@ __all__ = [
     "max_bytes_limit",
     "read_bytes",
     "read_input",
+    "read_seconds",
     "visible_text",
 ]
 
@@ -79,7 +83,10 @@ def read_input(
     """Read one input (file path, '-' or URL) and yield every document in it, and an IngestError for each
     part that failed. It never raises for bad input: every exception from a reader becomes an IngestError
     naming the input (path, path:line N for JSONL, path#record N or the record URL for WARC) and the cause in
-    plain words. A URL without fetch=True yields an IngestError saying to pass --fetch."""
+    plain words. A URL without fetch=True yields an IngestError saying to pass --fetch.
+
+    Names are reported as ``printable_name`` shows them (a file is still opened by its real name), and
+    reading each file, page or stdin's bytes has a time budget (``read_seconds``, see budget.py)."""
     limit = max_bytes_limit(max_bytes)
     if is_http_url(name):
         items = _read_url(name, fetch=fetch, max_bytes=limit)
@@ -92,7 +99,7 @@ def read_input(
     try:
         yield from items
     except Exception as err:  # last line of defence: one input never ends the batch
-        yield IngestError(name, f"cannot read: {type(err).__name__}: {err}")
+        yield IngestError(printable_name(name), f"cannot read: {type(err).__name__}: {err}")
 
 
 def read_bytes(
@@ -108,6 +115,7 @@ def read_bytes(
 
     ``charset`` is a declared charset (the HTTP header's) used when the bytes are not UTF-8.
     """
+    path = printable_name(path) if path else path
     name = path or url or "<bytes>"
     limit = max_bytes_limit(max_bytes)
     try:
@@ -190,35 +198,51 @@ def _scope(doc: RawDocument, path: str | None, url: str | None) -> str | None:
     return host(doc.url or url)
 
 
+def _budgeted(items: Iterable[Item], name: str) -> Iterator[Item]:
+    """The items within the read budget; an archive's budget restarts per record (as its size limit does)."""
+    return within_budget(items, name, read_seconds(), restart=_is_archive_record)
+
+
+def _is_archive_record(item: Item) -> bool:
+    return isinstance(item, RawDocument) and item.format == "warc"
+
+
 def _read_path(path: str, *, max_bytes: int) -> Iterator[Item]:
-    """A file (a folder is read file by file); WARC files are streamed, everything else read whole."""
+    """A file (a folder is read file by file, each with its own time budget)."""
     if os.path.isdir(path):
         for file in _folder_files(path):
-            yield from _read_path(file, max_bytes=max_bytes)
+            yield from _budgeted(_read_file(file, max_bytes=max_bytes), printable_name(file))
         return
+    yield from _budgeted(_read_file(path, max_bytes=max_bytes), printable_name(path))
+
+
+def _read_file(path: str, *, max_bytes: int) -> Iterator[Item]:
+    """One file, opened by its real name and named by its printable one; only regular files are opened.
+    WARC files are streamed, everything else read whole."""
+    shown = printable_name(path)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             if _is_warc_stream(handle):
-                for item in _or_nothing_found(read_warc(handle, name=path, max_bytes=max_bytes), path, "warc"):
-                    yield _finish(item, name=path, path=path, url=None, fetched=None)
+                for item in _or_nothing_found(read_warc(handle, name=shown, max_bytes=max_bytes), shown, "warc"):
+                    yield _finish(item, name=shown, path=shown, url=None, fetched=None)
                 return
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 raise too_big("file", size, max_bytes)
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        yield IngestError(path, "no such file")
+        yield IngestError(shown, "no such file")
         return
     except PermissionError:
-        yield IngestError(path, "cannot read: permission denied")
+        yield IngestError(shown, "cannot read: permission denied")
         return
     except ReadError as err:
-        yield IngestError(path, str(err))
+        yield IngestError(shown, str(err))
         return
     except OSError as err:
-        yield IngestError(path, f"cannot read: {err.strerror or err}")
+        yield IngestError(shown, f"cannot read: {err.strerror or err}")
         return
-    yield from read_bytes(data, path=path, max_bytes=max_bytes)
+    yield from read_bytes(data, path=shown, max_bytes=max_bytes)
 
 
 def _is_warc_stream(handle: BinaryIO) -> bool:
@@ -240,7 +264,7 @@ def _read_stdin(stdin: BinaryIO | None, *, max_bytes: int) -> Iterator[Item]:
     except OSError as err:
         yield IngestError("-", f"cannot read standard input: {err}")
         return
-    yield from read_bytes(data, path="-", max_bytes=max_bytes)
+    yield from _budgeted(read_bytes(data, path="-", max_bytes=max_bytes), "-")  # waiting for the pipe is not reading
 
 
 def _read_url(url: str, *, fetch: bool, max_bytes: int) -> Iterator[Item]:
@@ -252,7 +276,8 @@ def _read_url(url: str, *, fetch: bool, max_bytes: int) -> Iterator[Item]:
     except ReadError as err:
         yield IngestError(url, str(err))
         return
-    yield from read_bytes(data, url=final_url, fetched=fetched, max_bytes=max_bytes, charset=charset_of(content_type))
+    pages = read_bytes(data, url=final_url, fetched=fetched, max_bytes=max_bytes, charset=charset_of(content_type))
+    yield from _budgeted(pages, final_url)  # the download has its own timeout
 
 
 def _with_entry_pages(items: Iterable[Item], *, max_bytes: int) -> Iterator[Item]:
@@ -267,7 +292,8 @@ def _with_entry_pages(items: Iterable[Item], *, max_bytes: int) -> Iterator[Item
 def _entry_page(entry: RawDocument, *, max_bytes: int) -> Iterator[Item]:
     try:
         data, final_url, fetched, content_type = fetch_url(entry.url, max_bytes=max_bytes)
-        pages = [i for i in read_bytes(data, url=final_url, fetched=fetched, max_bytes=max_bytes, charset=charset_of(content_type))]
+        read = read_bytes(data, url=final_url, fetched=fetched, max_bytes=max_bytes, charset=charset_of(content_type))
+        pages = list(_budgeted(read, final_url))
         page = next((p for p in pages if isinstance(p, RawDocument) and p.format == "html"), None)
         if page is None:
             problem = next((str(p.cause) for p in pages if isinstance(p, IngestError)), "the link is not an HTML page")

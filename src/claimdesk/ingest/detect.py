@@ -44,14 +44,19 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x00asm", "WebAssembly module"),
 )
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
-_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>)*", re.I | re.S)
+_PROLOG_PART = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+_DOCTYPE = re.compile(r"<!doctype", re.I)
+_DOCTYPE_STOP = re.compile(r"[\"'\[>]")
+_SUBSET_STOP = re.compile(r"[\"'\]]|<!--")
 _DOCTYPE_HTML = re.compile(r"<!doctype\s+html", re.I)
+_DOCTYPE_NAME = re.compile(r"<!doctype\s+([A-Za-z][\w:.-]*)", re.I)
 _FIRST_TAG = re.compile(r"<([A-Za-z][\w:.-]*)")
 _HTML_TAGS = frozenset(
     "html head body div p span a title meta link script style article section header footer nav main "
     "h1 h2 h3 h4 h5 h6 table ul ol li br img form iframe noscript base center font b i strong em".split()
 )
 _HTML_ANYWHERE = re.compile(r"<(?:html|head|body|div|p|br|article|title)[\s/>]", re.I)
+_JSONL_LINES = 5
 _JSONFEED_VERSION = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/', re.I)
 
 
@@ -64,15 +69,19 @@ def detect_format(data: bytes) -> str:
         if inner.startswith(GZIP_MAGIC):
             raise ReadError("binary file (gzip inside gzip), not text")
         return detect_format(inner)
+    signature = signature_kind(data)
+    if signature:
+        raise ReadError(f"binary file ({signature}), not text")
+    head = head_text(data)
+    stripped = head.lstrip()
+    json_format = _json_format(stripped, data) if stripped.startswith("{") else "text"
+    if json_format != "text":
+        return json_format  # judged record by record: a NUL byte or bad bytes spoil only their own line
     check_binary(data)
     if data.startswith((b"WARC/1.", b"WARC/0.")):
         return "warc"
-    head = head_text(data)
-    stripped = head.lstrip()
     if stripped.startswith("<"):
         return _markup_format(stripped)
-    if stripped.startswith("{"):
-        return _json_format(stripped, data)
     return "text"
 
 
@@ -85,6 +94,11 @@ def check_binary(data: bytes) -> None:
 
 def binary_kind(data: bytes) -> str | None:
     """What kind of binary data this looks like, or None when it may be text."""
+    return signature_kind(data) or _content_kind(data)
+
+
+def signature_kind(data: bytes) -> str | None:
+    """The file type a known binary signature announces, or None."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             return kind
@@ -92,6 +106,11 @@ def binary_kind(data: bytes) -> str | None:
         return "MP4/QuickTime media"
     if data.startswith(b"RIFF") and data[8:12] in (b"WAVE", b"WEBP", b"AVI "):
         return "RIFF media"
+    return None
+
+
+def _content_kind(data: bytes) -> str | None:
+    """Binary judged from the bytes themselves: NUL bytes or mostly control bytes near the start."""
     bom = bom_encoding(data)
     if bom and bom[0].startswith(("utf-16", "utf-32")):
         return None  # NUL bytes are normal in UTF-16/32 text
@@ -111,12 +130,72 @@ def head_text(data: bytes, size: int = HEAD_BYTES) -> str:
     return data[skip : skip + size].decode(encoding, errors="replace").lstrip("\ufeff")
 
 
+def prolog(head: str) -> tuple[int, int | None]:
+    """Where the XML/HTML prolog ends (whitespace, processing instructions, comments, the DOCTYPE with
+    an internal subset whose entity values may hold '>', the billion-laughs shape) and where its
+    DOCTYPE starts (None without one). A DOCTYPE still open at the end of ``head`` ends the prolog."""
+    position, doctype_at = 0, None
+    while position < len(head):
+        part = _PROLOG_PART.match(head, position)
+        if part and part.end() > position:
+            position = part.end()
+            continue
+        if not _DOCTYPE.match(head, position):
+            break
+        doctype_at = position
+        end, _ = doctype_parts(head, position)
+        if end is None:
+            break
+        position = end
+    return position, doctype_at
+
+
+def doctype_parts(text: str, start: int) -> tuple[int | None, tuple[int, int] | None]:
+    """The end of the DOCTYPE declaration at ``start`` (None when it never closes) and the span of its
+    internal subset ``[...]`` if it has one. Steps over quoted strings and, inside the subset, over
+    comments and quoted entity values, which may hold '>' or ']'. Linear: every scan resumes where
+    the last one stopped."""
+    position = start + len("<!doctype")
+    subset = None
+    while (stop := _DOCTYPE_STOP.search(text, position)) is not None:
+        char = stop.group()
+        if char == ">":
+            return stop.end(), subset
+        if char == "[" and subset is None:
+            end = internal_subset_end(text, stop.end())
+            if end is None:
+                return None, None
+            subset = (stop.start(), end)
+            position = end
+            continue
+        close = text.find(char, stop.end()) if char in "\"'" else stop.start()
+        if close < 0:
+            return None, subset
+        position = close + 1
+    return None, subset
+
+
+def internal_subset_end(text: str, start: int) -> int | None:
+    """The position just after the ']' closing an internal subset whose body starts at ``start``."""
+    position = start
+    while (stop := _SUBSET_STOP.search(text, position)) is not None:
+        token = stop.group()
+        if token == "]":
+            return stop.end()
+        close = text.find("-->" if token == "<!--" else token, stop.end())
+        if close < 0:
+            return None
+        position = close + (3 if token == "<!--" else 1)
+    return None
+
+
 def _markup_format(head: str) -> str:
-    prolog = _PROLOG.match(head)
-    end = prolog.end() if prolog else 0
-    if _DOCTYPE_HTML.search(head, 0, end or 1):
+    end, doctype_at = prolog(head)
+    if doctype_at is not None and _DOCTYPE_HTML.match(head, doctype_at):
         return "html"
     tag = _FIRST_TAG.match(head, end)
+    if tag is None and doctype_at == end:  # a DOCTYPE too long to see past: its name is the root's name
+        tag = _DOCTYPE_NAME.match(head, doctype_at)
     name = tag.group(1).lower() if tag else ""
     if name == "rss":
         return "rss"
@@ -132,13 +211,26 @@ def _markup_format(head: str) -> str:
 def _json_format(head: str, data: bytes) -> str:
     if _JSONFEED_VERSION.search(head, 0, 4096):
         return "jsonfeed"
-    first_line = head.split("\n", 1)[0].strip()
-    if _is_json_object(first_line):
-        return "jsonl"
+    lines = head.split("\n", _JSONL_LINES)[:_JSONL_LINES]
+    if len(lines) == 1 and len(data) > HEAD_BYTES:  # a first record longer than the head (a page's HTML)
+        return _long_line_format(head_text(data, len(data)).split("\n", 1)[0])
+    if any(_is_json_object(line.strip()) for line in lines):
+        return "jsonl"  # one of the first lines is a record: a broken first record must not hide the rest
     whole = _parse_json(data)
     if isinstance(whole, dict) and "jsonfeed.org" in str(whole.get("version", "")):
         return "jsonfeed"
     return "text"
+
+
+def _long_line_format(line: str) -> str:
+    """A first line too long for the head, read whole: a JSON Feed on one line, a JSONL record, or text."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return "text"
+    if not isinstance(record, dict):
+        return "text"
+    return "jsonfeed" if "jsonfeed.org" in str(record.get("version", "")) else "jsonl"
 
 
 def _is_json_object(line: str) -> bool:
@@ -157,10 +249,14 @@ def _parse_json(data: bytes) -> object:
 
 def gunzip_head(data: bytes, size: int = HEAD_BYTES) -> bytes:
     """The first bytes inside gzip data, enough to detect the format without inflating it all."""
+    inflater = zlib.decompressobj(wbits=31)
     try:
-        return zlib.decompressobj(wbits=31).decompress(data, size)
+        head = inflater.decompress(data, size)
     except zlib.error as err:
         raise ReadError(f"broken gzip data: {err}") from None
+    if not head and not inflater.eof:  # cut inside the header or the first block, not an empty file
+        raise ReadError(f"truncated gzip data: its {len(data):,} bytes end before any content")
+    return head
 
 
 def gunzip(data: bytes, max_bytes: int) -> bytes:

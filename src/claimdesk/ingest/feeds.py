@@ -3,11 +3,19 @@
 One document per entry: title, blank line, entry text. feedparser only ever
 gets bytes, never a URL, so reading a feed never touches the network; entry
 links are fetched (or not) by the caller.
+
+Entities declared in a DOCTYPE's internal subset are never expanded. Left to
+itself, feedparser drops the declarations whose value refers to other entities
+(so the nested "billion laughs" is cut to one level) but keeps every literal one,
+which expat then expands at each reference, and its own DOCTYPE pattern ends at
+the first '>' inside the subset. So the subset is removed before feedparser sees
+the bytes, and references to what it declared are left as literal text.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timezone
@@ -17,16 +25,21 @@ from typing import Any
 import feedparser
 
 from ..model import IngestError, RawDocument
-from .decode import decode, normalize_newlines
+from .decode import bom_encoding, decode, normalize_newlines
+from .detect import HEAD_BYTES, doctype_parts, prolog
 from .errors import ReadError
 from .html import visible_text
 
 _FORMAT = {"rss": "rss", "rdf": "rss", "atom": "atom"}
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY\s+([^\s%][^\s>\"']*)")
+_ENTITY_REFERENCE = re.compile(rb"&([^\s&;<>\"']+);")
+_XML_ENCODING = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']")
 
 
 def read_feed(data: bytes, *, kind: str, name: str, url: str | None = None) -> Iterator[RawDocument | IngestError]:
     """Entries of an XML feed; ``kind`` is what detection saw (rss, rdf, atom)."""
     headers = {"content-location": url, "content-type": "application/xml"} if url else None
+    data = without_internal_subset(data)
     parsed = feedparser.parse(data, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
     items = list(_feed_entries(parsed, kind=kind, name=name))
     if parsed.get("bozo") and not any(isinstance(item, RawDocument) for item in items):
@@ -34,6 +47,36 @@ def read_feed(data: bytes, *, kind: str, name: str, url: str | None = None) -> I
     if not items:
         raise ReadError("feed has no entries")
     yield from items
+
+
+def without_internal_subset(data: bytes) -> bytes:
+    """The feed with its DOCTYPE's internal subset ``[...]`` removed and every reference to an entity it
+    declared written as literal text (``&lol9;`` becomes ``&amp;lol9;``), so no entity is ever expanded and
+    a strict XML parser still reads the rest. Bytes in, bytes out; a feed without a subset is unchanged."""
+    bom = bom_encoding(data)
+    if bom and not bom[0].startswith("utf-8"):  # UTF-16/32: work on the text, hand feedparser UTF-8
+        text = data[bom[1] :].decode(bom[0], errors="replace")
+        stripped = _without_subset(text.encode("utf-8"))
+        if stripped is None:
+            return data
+        return _XML_ENCODING.sub(r"\1", stripped.decode("utf-8"), count=1).encode("utf-8")
+    stripped = _without_subset(data)
+    return data if stripped is None else stripped
+
+
+def _without_subset(data: bytes) -> bytes | None:
+    """without_internal_subset for ASCII-compatible bytes; None when there is no subset.
+    Latin-1 maps bytes to characters one to one, so positions in the view are byte positions."""
+    view = data.decode("latin-1")
+    _, start = prolog(view[:HEAD_BYTES])
+    if start is None:
+        return None
+    _, subset = doctype_parts(view, start)
+    if subset is None:
+        return None
+    declared = {name.encode("latin-1") for name in _ENTITY_DECLARATION.findall(view, *subset)}
+    rest = _ENTITY_REFERENCE.sub(lambda ref: b"&amp;" + ref[0][1:] if ref[1] in declared else ref[0], data[subset[1] :])
+    return data[: subset[0]] + rest
 
 
 def _feed_entries(parsed: Mapping[str, Any], *, kind: str, name: str) -> Iterator[RawDocument | IngestError]:

@@ -8,6 +8,14 @@ Speed: one trafilatura extraction per page. Metadata comes from trafilatura's
 own cheap helpers on the already-parsed tree instead of ``with_metadata=True``,
 which also runs byline, category, tag and licence searches (about +30% time per
 page on the Zyte pages) whose results this project does not use.
+
+Hostile pages: lxml (libxml2) checks each new attribute of an element against
+all the earlier ones, so one element with 100,000 attributes takes minutes to
+parse (and justext, under trafilatura, is quadratic in them again); the
+attributes past the first ``MAX_ATTRIBUTES`` of an element are removed from the
+markup before parsing (attributes never carry article text). libxml2 also stops
+at 256 nested elements and drops the rest of the page; such a page is read by
+``flat_text``, which has no depth limit.
 """
 
 from __future__ import annotations
@@ -35,17 +43,25 @@ from htmldate import find_date
 from ..model import RawDocument
 from .decode import decode
 from .errors import ReadError
+from .flat_text import BLOCK as _BLOCK
+from .flat_text import SKIP as _SKIP
+from .flat_text import flat_text
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _LANG = re.compile(r"([A-Za-z]{2,3})(?:[-_]|$)")
-_SKIP = frozenset("script style noscript template head svg iframe object canvas title".split())
-_BLOCK = frozenset(
-    "address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main nav ol p pre section summary table tbody "
-    "td tfoot th thead tr ul option legend".split()
-)
 _WALK_EVENTS = ("start", "end", "comment", "pi")
+
+MAX_ATTRIBUTES = 100  # per element; real pages stay far below, and the cost past it is quadratic
+# One attribute as an HTML tokenizer reads it: separators (spaces or '/') may be missing after a quoted
+# value, and a quoted value may hold '<' and '>'. Possessive quantifiers only, so a match never
+# backtracks: each attempt is linear in what it reads.
+_ATTRIBUTE = r"""[\s/]*+[^\s/>=][^\s/>=]*+(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?+"""
+_CROWDED_TAG = re.compile(rf"<[A-Za-z][^\s/>]*+(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}}")
+_MORE_ATTRIBUTES = re.compile(rf"(?:{_ATTRIBUTE})*+")
+_RAW_TEXT = re.compile(r"<(script|style)[\s/>]|</(script|style)\s*>", re.I)
+# libxml2 stops at 256 levels; a page whose last element is this deep was cut there.
+_CUT_DEPTH = 250
 
 
 def read_html(data: bytes, *, url: str | None = None, charset: str | None = None) -> Iterator[RawDocument]:
@@ -66,16 +82,14 @@ def meta_charset(data: bytes) -> str | None:
 
 def html_document(html: str, *, url: str | None = None, title: str | None = None) -> RawDocument:
     """The page as a document; ``title`` (e.g. from a JSONL record) overrides the page's own."""
+    html = cap_attributes(html)
     tree = load_html(_XML_DECLARATION.sub("", html, count=1))
     if tree is None:
         return _plain_document(html, url=url, title=title)
-    extracted = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=False, include_comments=False, include_tables=True, favor_precision=False
-    )
-    body = (getattr(extracted, "text", None) or "").strip()
-    chosen = bool(body)
-    if not chosen:
-        body = tree_text(tree)  # nothing found as main text: keep the whole page, lose nothing
+    if cut_by_depth(tree):
+        body, chosen = flat_text(html), False  # the tree lost all past the depth limit: the whole page's text
+    else:
+        body, chosen = _main_text(tree, url)
     meta = page_metadata(tree, url)
     title = title or meta.title
     text = _with_title(title, body)
@@ -93,6 +107,64 @@ def html_document(html: str, *, url: str | None = None, title: str | None = None
         language=page_language(tree),
         extracted=chosen,
     )
+
+
+def _main_text(tree: lxml_html.HtmlElement, url: str | None) -> tuple[str, bool]:
+    """The article text trafilatura chooses and True; else the whole page's text and False (lose nothing)."""
+    extracted = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=False, include_comments=False, include_tables=True, favor_precision=False
+    )
+    body = (getattr(extracted, "text", None) or "").strip()
+    return (body, True) if body else (tree_text(tree), False)
+
+
+def cap_attributes(html: str) -> str:
+    """The markup with every element's attributes past the first MAX_ATTRIBUTES removed.
+
+    Linear in the page: one regex pass finds start tags with that many attributes (a few per
+    ordinary page, all inside scripts, which are left alone). The element, its first attributes
+    and all text stay as they were.
+    """
+    pieces: list[str] = []
+    copied = position = 0
+    while (crowded := _CROWDED_TAG.search(html, position)) is not None:
+        script_end = _raw_text_end(html, crowded.start())
+        if script_end is not None:  # JavaScript that only looks like a tag ("for(i=0;i<n.length;...")
+            if script_end < 0:
+                break
+            position = script_end
+            continue
+        pieces.append(html[copied : crowded.end()])
+        copied = position = _MORE_ATTRIBUTES.match(html, crowded.end()).end()
+    pieces.append(html[copied:])
+    return "".join(pieces)
+
+
+def _raw_text_end(html: str, at: int) -> int | None:
+    """If ``at`` is inside a <script> or <style>, where that element ends (-1: never); else None.
+
+    Only asked for the rare crowded tag, so scanning from the start is cheap enough."""
+    open_at = None
+    for mark in _RAW_TEXT.finditer(html, 0, at):
+        open_at = mark.start() if mark[1] else None
+    if open_at is None:
+        return None
+    closing = _RAW_TEXT.search(html, at)
+    while closing is not None and not closing[2]:
+        closing = _RAW_TEXT.search(html, closing.end())
+    return closing.end() if closing is not None else -1
+
+
+def cut_by_depth(root: etree._Element) -> bool:
+    """Whether libxml2 stopped at its depth limit: parsing ends there, so the last element in document
+    order (found by following last children) is the deepest one. O(depth), not O(page)."""
+    depth, element = 0, root.getroottree().getroot()
+    while depth < _CUT_DEPTH:
+        children = [child for child in element.iterchildren() if isinstance(child.tag, str)]
+        if not children:
+            return False
+        element, depth = children[-1], depth + 1
+    return True
 
 
 def page_metadata(tree: lxml_html.HtmlElement, url: str | None) -> Document:
@@ -143,9 +215,12 @@ def host(url: str | None) -> str | None:
 
 
 def visible_text(html: str) -> str:
-    """Every visible text block of an HTML page or fragment on its own line."""
+    """Every visible text block of an HTML page or fragment on its own line, at any nesting depth."""
+    html = cap_attributes(html)
     root = _parse_fragment(html)
-    return tree_text(root) if root is not None else ""
+    if root is None:
+        return ""
+    return flat_text(html) if cut_by_depth(root) else tree_text(root)
 
 
 def tree_text(root: etree._Element) -> str:
