@@ -23,10 +23,10 @@ from spacy.tokens import Doc
 from ..model import Article
 
 PARAGRAPHS = "claimdesk_paragraphs"
-# Characters of a document analysis reads (title and body, removed lines blanked): 50
-# times a long news article, and about 30 s of analysis on a 2-core machine
-# (benchmarks/hostile_inputs.py).
-ANALYSIS_LIMIT = 200_000
+# Characters of a document analysis reads (title and body, removed lines blanked): 20
+# times a long news article (a long feature is 50,000), and about 15 s of analysis on a
+# 2-core machine (benchmarks/hostile_inputs.py).
+ANALYSIS_LIMIT = 100_000
 
 
 @Language.component(PARAGRAPHS)
