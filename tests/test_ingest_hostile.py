@@ -443,6 +443,17 @@ def test_jsonl_whose_first_record_is_longer_than_the_detection_head():
     assert not errors and [d.title for d in docs] == ["Long record", "Third record"]
 
 
+def test_json_escaped_lone_surrogates_become_replacement_characters():
+    line = b'{"title": "Lone \\ud800 title", "text": "Body \\udc80 text.", "outlet": "Out\\ud83d"}'
+    feed = b'{"version": "https://jsonfeed.org/version/1.1", "title": "F\\ud800", "items": [{"id": "1", "content_text": "x\\udfff y"}]}'
+    docs, errors = split(list(read_bytes(_jsonl(line), path="s.jsonl")) + list(read_bytes(feed, path="f.json")))
+    assert not errors and len(docs) == 2
+    for doc in docs:
+        for value in (doc.text, doc.title, doc.outlet, doc.scope):
+            value is None or value.encode("utf-8")
+    assert docs[0].title == "Lone \ufffd title" and docs[0].outlet == "Out\ufffd"
+
+
 def test_binary_files_are_still_refused():
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
     assert split(read_bytes(png, path="i.png"))[1][0].cause == "binary file (PNG image), not text"

@@ -7,6 +7,7 @@ IngestError naming the input and the cause, and the batch goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -97,9 +98,21 @@ def read_input(
     if fetch:
         items = _with_entry_pages(items, max_bytes=limit)
     try:
-        yield from items
+        for item in items:
+            yield _printable(item)
     except Exception as err:  # last line of defence: one input never ends the batch
         yield IngestError(printable_name(name), f"cannot read: {type(err).__name__}: {err}")
+
+
+def _printable(item: Item) -> Item:
+    """The names an item carries, printable whatever a reader put there (a WARC's record URL, a
+    feed's outlet as scope): they end up in SQLite, on terminals and in logs."""
+    if isinstance(item, IngestError):
+        shown = printable_name(item.input)
+        return item if shown == item.input else dataclasses.replace(item, input=shown)
+    item.path = printable_name(item.path) if item.path else item.path
+    item.scope = printable_name(item.scope) if item.scope else item.scope
+    return item
 
 
 def read_bytes(

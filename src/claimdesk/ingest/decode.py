@@ -7,6 +7,7 @@ change made to the decoded characters is the newline normalisation, once.
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -20,6 +21,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 # Browsers (WHATWG Encoding) read these labels as windows-1252; pages rely on it.
 _AS_CP1252 = {"ascii", "latin_1", "iso8859_1"}
 
@@ -27,6 +30,12 @@ _AS_CP1252 = {"ascii", "latin_1", "iso8859_1"}
 def decode(data: bytes, declared: str | None = None) -> str:
     """Decode with the evidence in order of trust: BOM, valid UTF-8, the declared charset, a guess."""
     return normalize_newlines(_decode(data, declared))
+
+
+def without_lone_surrogates(text: str) -> str:
+    """Lone surrogates (JSON may spell them, "\\ud800") become U+FFFD, as undecodable bytes do:
+    such a string cannot be written as UTF-8, so the store, a terminal or a JSON dump would refuse it."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def normalize_newlines(text: str) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 import feedparser
 
 from ..model import IngestError, RawDocument
-from .decode import bom_encoding, decode, normalize_newlines
+from .decode import bom_encoding, decode, normalize_newlines, without_lone_surrogates
 from .detect import HEAD_BYTES, doctype_parts, prolog
 from .errors import ReadError
 from .html import visible_text
@@ -225,7 +225,7 @@ def _iso(value: object) -> str | None:
 def _json_author(obj: Mapping[str, Any]) -> str | None:
     authors = obj.get("authors")
     if isinstance(authors, list):
-        names = [a["name"] for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
+        names = [name for a in authors if isinstance(a, dict) and (name := _text_field(a, "name"))]
         if names:
             return "; ".join(names)
     author = obj.get("author")
@@ -234,7 +234,7 @@ def _json_author(obj: Mapping[str, Any]) -> str | None:
 
 def _text_field(obj: Mapping[str, Any], key: str) -> str | None:
     value = obj.get(key)
-    return value.strip() or None if isinstance(value, str) else None
+    return without_lone_surrogates(value.strip()) or None if isinstance(value, str) else None
 
 
 def _clean(value: object) -> str | None:

@@ -122,17 +122,23 @@ def cap_attributes(html: str) -> str:
     """The markup with every element's attributes past the first MAX_ATTRIBUTES removed.
 
     Linear in the page: one regex pass finds start tags with that many attributes (a few per
-    ordinary page, all inside scripts, which are left alone). The element, its first attributes
-    and all text stay as they were.
+    ordinary page, nearly all JavaScript inside <script> that only looks like a tag, such as
+    "for(i=0;i<n.length;...", which is left alone), and one pass follows where scripts and styles
+    open and close, never going back. The element, its first attributes and all text stay as they were.
     """
     pieces: list[str] = []
-    copied = position = 0
+    copied = position = scanned = 0
+    inside_raw_text = False
     while (crowded := _CROWDED_TAG.search(html, position)) is not None:
-        script_end = _raw_text_end(html, crowded.start())
-        if script_end is not None:  # JavaScript that only looks like a tag ("for(i=0;i<n.length;...")
-            if script_end < 0:
-                break
-            position = script_end
+        for mark in _RAW_TEXT.finditer(html, scanned, crowded.start()):
+            inside_raw_text = bool(mark[1])
+        scanned = crowded.start()
+        if inside_raw_text:
+            closing = next((mark for mark in _RAW_TEXT.finditer(html, scanned) if mark[2]), None)
+            if closing is None:
+                break  # an unclosed script runs to the end of the page
+            position = scanned = closing.end()
+            inside_raw_text = False
             continue
         pieces.append(html[copied : crowded.end()])
         copied = position = _MORE_ATTRIBUTES.match(html, crowded.end()).end()
@@ -140,30 +146,15 @@ def cap_attributes(html: str) -> str:
     return "".join(pieces)
 
 
-def _raw_text_end(html: str, at: int) -> int | None:
-    """If ``at`` is inside a <script> or <style>, where that element ends (-1: never); else None.
-
-    Only asked for the rare crowded tag, so scanning from the start is cheap enough."""
-    open_at = None
-    for mark in _RAW_TEXT.finditer(html, 0, at):
-        open_at = mark.start() if mark[1] else None
-    if open_at is None:
-        return None
-    closing = _RAW_TEXT.search(html, at)
-    while closing is not None and not closing[2]:
-        closing = _RAW_TEXT.search(html, closing.end())
-    return closing.end() if closing is not None else -1
-
-
 def cut_by_depth(root: etree._Element) -> bool:
     """Whether libxml2 stopped at its depth limit: parsing ends there, so the last element in document
     order (found by following last children) is the deepest one. O(depth), not O(page)."""
     depth, element = 0, root.getroottree().getroot()
     while depth < _CUT_DEPTH:
-        children = [child for child in element.iterchildren() if isinstance(child.tag, str)]
-        if not children:
+        element = next((c for c in element.iterchildren(reversed=True) if isinstance(c.tag, str)), None)
+        if element is None:
             return False
-        element, depth = children[-1], depth + 1
+        depth += 1
     return True
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import IngestError, RawDocument
-from .decode import bom_encoding, decode, normalize_newlines
+from .decode import bom_encoding, decode, normalize_newlines, without_lone_surrogates
 from .errors import ReadError
 from .feeds import join_title
 from .html import html_document
@@ -97,4 +97,4 @@ def _field(record: dict[str, Any], key: str) -> str | None:
     value = record.get(key)
     if value is None or isinstance(value, (dict, list, bool)):
         return None
-    return str(value)
+    return without_lone_surrogates(str(value))
