@@ -112,7 +112,7 @@ def store(tmp_path_factory, corpus):
 
 @pytest.fixture(scope="module")
 def client(store):
-    with TestClient(create_app(store)) as client:
+    with TestClient(create_app(store, base_url="http://testserver")) as client:
         yield client
 
 

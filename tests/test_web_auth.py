@@ -63,7 +63,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def app(store):
-    return create_app(store)
+    return create_app(store, base_url="http://testserver")  # absolute links start with it
 
 
 def client(app, address="10.0.0.1", https=False) -> TestClient:

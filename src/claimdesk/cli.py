@@ -386,38 +386,49 @@ PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port 
 ServeWorkersOption = Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes answering requests (each opens the store; SQLite readers in WAL mode do not block each other).")]
 
 
-def _serve(store: Store, host: str, port: int, workers: int = 1) -> None:
+BaseUrlOption = Annotated[Optional[str], typer.Option("--base-url", envvar="CLAIMDESK_BASE_URL", help="Where readers reach the desk (https://desk.example.org): the start of every absolute link it writes (share links, feeds, ClaimReview). Default: http://HOST:PORT.")]
+
+
+def _serve(store: Store, host: str, port: int, workers: int = 1, base_url: str | None = None) -> None:
     import uvicorn
 
     from .web import create_app
+    from .web.links import base_url as checked_base_url
     from .web.serving import HTTP, LOOP
 
-    out.print(f"[bold]The claimdesk desk is on [cyan]http://{host}:{port}[/][/] (Ctrl-C stops it)", highlight=False)
+    listening = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    try:
+        base = checked_base_url(base_url or listening)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--base-url") from None
+    out.print(f"[bold]The claimdesk desk is on [cyan]{listening}[/][/] (Ctrl-C stops it)"
+              + (f", linked as [cyan]{base}[/]" if base != listening else ""), highlight=False)
     if workers == 1:
         from .web.app import settle_heap
 
-        desk = create_app(store)
+        desk = create_app(store, base_url=base)
         settle_heap(desk)
         uvicorn.run(desk, host=host, port=port, log_level="warning", http=HTTP, loop=LOOP)
         return
     # worker processes import the app by name and open the store themselves; it is already
     # migrated here (opening it did), so they only read the schema version
     os.environ["CLAIMDESK_DB"] = store.url
+    os.environ["CLAIMDESK_BASE_URL"] = base
     uvicorn.run("claimdesk.web.app:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", http=HTTP, loop=LOOP)
 
 
 @app.command()
 def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000,
-          workers: ServeWorkersOption = 1) -> None:
+          workers: ServeWorkersOption = 1, base_url: BaseUrlOption = None) -> None:
     """Serve the web desk over the store: news line, articles, claims, speakers, reviews, feeds, API."""
     with _read_store(db) as store:
-        _serve(store, host, port, workers)
+        _serve(store, host, port, workers, base_url)
 
 
 @app.command()
 def demo(db: DbOption = None, no_serve: Annotated[bool, typer.Option("--no-serve", help="Stop after ingesting; do not start the web desk.")] = False,
-         host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+         host: HostOption = "127.0.0.1", port: PortOption = 8000, base_url: BaseUrlOption = None) -> None:
     """Ingest the samples, show each article (clean title, body, what was removed and why), then serve the web desk."""
     folders = _sample_folders()
     out.print(f"[bold]claimdesk demo[/]: ingesting {', '.join(folders)}")
@@ -428,7 +439,7 @@ def demo(db: DbOption = None, no_serve: Annotated[bool, typer.Option("--no-serve
         out.print(views.stats_table(store.stats()))
         out.print("Try: [cyan]claimdesk search peacekeepers[/], [cyan]claimdesk show ID[/], [cyan]claimdesk analyze --json FILE[/]")
         if not no_serve:
-            _serve(store, host, port)
+            _serve(store, host, port, base_url=base_url)
     raise typer.Exit(1 if summary.errors else 0)
 
 

@@ -163,16 +163,25 @@ def _day():
     return func.coalesce(documents.c.published, literal_column("''"))  # a literal: a bound '' would not match the index
 
 
+AFTER_EVERY_DATE = "9999-99"  # sorts after every date string of year 9999 (and "9999-12-31T...")
+
+
 def after_period(value: str) -> str:
     """The first date string after the period ``value`` names (YYYY, YYYY-MM or YYYY-MM-DD):
-    "published <= 2024-02" means any time in February, so the bound is "2024-03"."""
+    "published <= 2024-02" means any time in February, so the bound is "2024-03". The
+    end of year 9999 has no next period to name ("10000" sorts before "2024"): there the
+    bound is ``AFTER_EVERY_DATE``."""
     parts = value.split("-")
+    year = int(parts[0])
     if len(parts) == 1:
-        return f"{int(parts[0]) + 1:04d}"
+        return f"{year + 1:04d}" if year < 9999 else AFTER_EVERY_DATE
     if len(parts) == 2:
-        year, month = int(parts[0]), int(parts[1])
-        return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
-    return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+        month = int(parts[1])
+        if month >= 12:
+            return f"{year + 1:04d}-01" if year < 9999 else AFTER_EVERY_DATE
+        return f"{year:04d}-{month + 1:02d}"
+    day = date.fromisoformat(value)
+    return (day + timedelta(days=1)).isoformat() if day < date.max else AFTER_EVERY_DATE
 
 
 def _filter_conditions(filters: NewsFilters, speakers: list[str] | None = None) -> list:

@@ -8,16 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from claimdesk.store import Store
 from claimdesk.store.queries import NewsItem, NewsPage, PersonClaims
 from claimdesk.web import views
 from claimdesk.web.deps import get_store
+from claimdesk.web.limits import MAX_PAGE, MAX_SEQ
 
 router = APIRouter(prefix="/api", tags=["api"])
 StoreDep = Annotated[Store, Depends(get_store)]
-Page = Annotated[int, Query(ge=1, le=10_000)]
+Page = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+Seq = Annotated[int, Path(ge=0, le=MAX_SEQ, description="The claim's place in its article, from 0.")]
 
 
 @dataclass
@@ -48,11 +50,11 @@ def search(store: StoreDep, query: Annotated[views.LineQuery, Query()]) -> NewsP
 
 @router.get("/articles/{article_id}", summary="One article: the JSON contract of claimdesk analyze, plus versions and copies")
 def article(store: StoreDep, article_id: str) -> dict[str, Any]:
-    return views.article_page(store, article_id).json()
+    return views.article_api(store, article_id)
 
 
 @router.get("/claims/{article_id}/{seq}", summary="One claim, its article, and the same claim elsewhere")
-def claim(store: StoreDep, article_id: str, seq: int) -> dict[str, Any]:
+def claim(store: StoreDep, article_id: str, seq: Seq) -> dict[str, Any]:
     return views.claim_page(store, article_id, seq).json()
 
 

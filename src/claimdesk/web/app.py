@@ -1,4 +1,4 @@
-"""``create_app(store)``: the web desk as one FastAPI app over one store.
+"""``create_app(store, base_url=...)``: the web desk as one FastAPI app over one store.
 
 Each part of the desk is a router in a small module of its own; this module only
 puts them together. Pages (HTML), the JSON API (/api) and the feeds (/feeds) all
@@ -10,16 +10,16 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from claimdesk.store import Store, default_db_url
-from claimdesk.web import api, auth, feeds, pages, reviews, views
+from claimdesk.web import api, auth, errors, feeds, links, pages, reviews, views
+from claimdesk.web.limits import MAX_BODY, BodyLimit
 from claimdesk.web.pagecache import PageCache
-from claimdesk.web.render import environment, render
+from claimdesk.web.render import environment
 from claimdesk.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -27,8 +27,12 @@ STATIC = Path(__file__).parent / "static"
 VENDOR = Path(__file__).resolve().parents[3] / ".web-vendor" / "node_modules" / "htmx.org" / "dist"
 
 
-def create_app(store: Store) -> FastAPI:
-    """The desk over ``store``. The caller owns the store (and closes it)."""
+def create_app(store: Store, base_url: str | None = None, *, max_body: int = MAX_BODY) -> FastAPI:
+    """The desk over ``store``. The caller owns the store (and closes it).
+
+    ``base_url`` is where readers reach the desk (``links.base_url``: else
+    $CLAIMDESK_BASE_URL, else http://127.0.0.1:8000): every absolute URL the desk
+    writes starts with it. Request bodies over ``max_body`` bytes are refused (413)."""
     app = FastAPI(
         title="claimdesk",
         summary="Who claimed what, about whom, when, and how firmly: articles, claims, entities, reviews, search.",
@@ -38,7 +42,11 @@ def create_app(store: Store) -> FastAPI:
         redoc_url=None,
     )
     app.state.store = store
+    app.state.base_url = links.base_url(base_url)
     app.state.page_cache = PageCache()  # pages for readers not signed in, until the store changes
+    # the last added is the outermost: headers on everything, the 500s and 413s included
+    app.add_middleware(errors.ServerErrors)
+    app.add_middleware(BodyLimit, refuse=errors.too_large, limit=max_body)
     app.add_middleware(SecurityHeaders)
     if VENDOR.is_dir():
         app.mount("/static/vendor", StaticFiles(directory=VENDOR), name="vendor")
@@ -51,15 +59,15 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(reviews.router)  # review forms, /api/reviews, /claimreview.jsonl, /feeds/reviews.*
     # (their templates: _account.html in base.html's nav; _claim_head.html and
     # _claim_reviews.html on the claim page)
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(HTTPException, errors.http_error)
+    app.add_exception_handler(RequestValidationError, errors.invalid_request)
     return app
 
 
 def app_from_environment() -> FastAPI:
-    """The desk over the store named by $CLAIMDESK_DB: what each worker process of
-    ``claimdesk serve --workers N`` builds for itself (uvicorn imports it by name).
-    The store lives as long as the process."""
+    """The desk over the store named by $CLAIMDESK_DB, at $CLAIMDESK_BASE_URL: what each
+    worker process of ``claimdesk serve --workers N`` builds for itself (uvicorn imports
+    it by name). The store lives as long as the process."""
     app = create_app(Store(default_db_url()))
     settle_heap(app)
     return app
@@ -84,26 +92,3 @@ def settle_heap(app: FastAPI | None = None) -> None:
         warm(app)
     gc.collect()
     gc.freeze()
-
-
-def _wants_html(request: Request) -> bool:
-    """Pages answer errors with a page; the API, feeds and static files with FastAPI's JSON."""
-    path = request.url.path
-    return not path.startswith(("/api/", "/feeds/", "/static/")) and path != "/api"
-
-
-_HEADINGS = {404: "Not found", 405: "Method not allowed", 422: "That request does not make sense"}
-
-
-async def _http_error(request: Request, exc: HTTPException):
-    if not _wants_html(request) or exc.status_code < 400:
-        return await http_exception_handler(request, exc)
-    return render(request, "error.html", status_code=exc.status_code, status=exc.status_code,
-                  heading=_HEADINGS.get(exc.status_code, "Something went wrong"), detail=str(exc.detail))
-
-
-async def _invalid_request(request: Request, exc: RequestValidationError):
-    if not _wants_html(request):
-        return await request_validation_exception_handler(request, exc)
-    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
-    return render(request, "error.html", status_code=422, status=422, heading=_HEADINGS[422], detail=problems)

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 
 from claimdesk import accounts
 from claimdesk.model import ROLES, User
@@ -45,8 +46,6 @@ SIGNIN_LIMIT = 5  # failures ...
 SIGNIN_WINDOW = timedelta(minutes=1)  # ... within this, per name and per client address
 _CSRF_CONTEXT = b"claimdesk csrf v1"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-router = APIRouter()
 
 
 def _token_hash(token: str) -> str:
@@ -133,17 +132,48 @@ def require_role(role: str):
         raise ValueError(f"unknown role {role!r}")
 
     async def dependency(request: Request) -> User:
+        checked = _cache(request).setdefault("roles", set())
         user = current_user(request)
+        if role in checked and user is not None:  # already checked, before the body was read
+            return user
         if user is None:
             raise HTTPException(401, "sign in first", headers={"WWW-Authenticate": 'Cookie realm="claimdesk"'})
         if not user.can(role):
             raise HTTPException(403, f"this needs the {role} role (you are a {user.role})")
         await check_csrf(request)
+        checked.add(role)
         return user
 
     dependency.__name__ = f"require_{role}"
+    dependency.checks_session = True  # type: ignore[attr-defined]  # SessionFirst runs it first
     return dependency
 
+
+class SessionFirst(APIRoute):
+    """A route whose ``require_role`` dependencies run before its body is read.
+
+    FastAPI reads and parses a request's body (JSON, form) before it solves the
+    route's dependencies, so a stranger's megabyte of JSON was parsed, and a body that
+    is not JSON answered 422, before anyone asked who sent it. This route checks the
+    session, role and CSRF token first: a request that may not write is refused (401,
+    403) without its body being parsed. (A form's CSRF token is in the body: that form
+    is read only once the session and role have passed.)"""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+        checks = [d.call for d in self.dependant.dependencies if getattr(d.call, "checks_session", False)]
+        if not checks:
+            return handler
+
+        async def checked_first(request: Request) -> Response:
+            for check in checks:
+                await check(request)
+            return await handler(request)
+
+        return checked_first
+
+
+router = APIRouter(route_class=SessionFirst)  # sign-in, sign-out, /api/me, /admin/users
 
 environment.globals["current_user"] = current_user
 environment.globals["csrf_token"] = csrf_token

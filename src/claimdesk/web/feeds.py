@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from feedgen.feed import FeedGenerator
 
 from claimdesk.store import Store, queries
+from claimdesk.web import links
 from claimdesk.web.deps import get_store
 from claimdesk.web.links import article_url, claim_url, speaker_feed_url, speaker_url
 
@@ -132,9 +133,9 @@ def respond(feed: Feed, kind: str) -> Response:
 
 
 def base_url(request: Request) -> str:
-    """Where the desk is (no trailing slash): ``app.state.base_url`` when set, else the request's."""
-    configured = getattr(request.app.state, "base_url", None)
-    return (configured or str(request.base_url)).rstrip("/")
+    """Where the desk is (no trailing slash): the app's configured base URL
+    (``links.base_url``), never the Host header the request came with."""
+    return links.base_url(getattr(request.app.state, "base_url", None))
 
 
 # -- the desk's feeds ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ always well nested, whatever the spans.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -105,9 +106,16 @@ def highlight(text: str, start: int, end: int, marks: list[Mark]) -> Markup:
 
 def highlight_spans(text: str, spans, marks: list[Mark]) -> list[Markup]:
     """``highlight`` of each span (an article's paragraphs) with the same marks, which are
-    put in wrapping order once for all of them, not once per paragraph."""
+    put in wrapping order once for all of them, not once per paragraph. Each paragraph
+    looks only at the marks that can reach it (found by bisection on their starts), not
+    at every mark of the article: a long article has hundreds of paragraphs and
+    thousands of marks."""
     ordered = _nestable(marks)
-    return [_highlight(text, span.start, span.end, ordered) for span in spans]
+    starts = [m.start for m in ordered]
+    longest = max((m.end - m.start for m in ordered), default=0)
+    return [_highlight(text, span.start, span.end,
+                       ordered[bisect_left(starts, span.start - longest):bisect_left(starts, span.end)])
+            for span in spans]
 
 
 def _highlight(text: str, start: int, end: int, ordered: list[Mark]) -> Markup:

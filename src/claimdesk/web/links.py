@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # where ``claimdesk serve`` listens unless told otherwise
+
+
+def base_url(configured: str | None = None) -> str:
+    """Where the desk is, for every absolute URL it writes (share links, feeds, JSON-LD):
+    ``configured``, else $CLAIMDESK_BASE_URL, else ``DEFAULT_BASE_URL``; no trailing slash.
+
+    Never the request's Host header: anyone can send any Host, and a page (kept by the
+    page cache for every reader) would then link to the sender's site."""
+    value = (configured or os.environ.get("CLAIMDESK_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"the base URL must be http(s)://host[:port][/path], not {value!r}")
+    return value
 
 
 @lru_cache(maxsize=16384)  # pure; a page links the same names and articles many times

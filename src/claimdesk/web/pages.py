@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from claimdesk.store import Store
-from claimdesk.web import views
+from claimdesk.web import links, views
 from claimdesk.web.deps import get_store
-from claimdesk.web.links import share_links
+from claimdesk.web.feeds import base_url
+from claimdesk.web.limits import MAX_PAGE, MAX_SEQ
 from claimdesk.web.render import render
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 StoreDep = Annotated[Store, Depends(get_store)]
+Page = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+Seq = Annotated[int, Path(ge=0, le=MAX_SEQ)]
 
 
 def _params(request: Request) -> dict:
@@ -43,10 +46,13 @@ async def news_line(request: Request, store: StoreDep, filters: Annotated[views.
 
 
 @router.get("/articles/{article_id}", name="article")
-async def article(request: Request, store: StoreDep, article_id: str):
+async def article(request: Request, store: StoreDep, article_id: str, claims_page: Page = 1):
+    """An article, its text marked, and its claims a page at a time (``claims_page``)."""
     def page():
-        found = views.article_page(store, article_id)
-        return render(request, "article.html", page=found, share_links=share_links(str(request.url), found.title))
+        found = views.article_page(store, article_id, claims_page=claims_page)
+        url = base_url(request) + links.article_url(found.stored.article.raw.id)
+        return render(request, "article.html", page=found, share_links=links.share_links(url, found.title),
+                      params=_params(request))
 
     return await _kept(request, store, page)
 
@@ -65,7 +71,7 @@ def speakers(request: Request, store: StoreDep, q: Annotated[str | None, Query(m
 
 
 @router.get("/speakers/{name:path}", name="speaker")
-async def speaker(request: Request, store: StoreDep, name: str, page: Annotated[int, Query(ge=1, le=10_000)] = 1):
+async def speaker(request: Request, store: StoreDep, name: str, page: Page = 1):
     def shown():
         person = views.person_page(store, name, page=page)
         if not person.claims.by and not person.claims.about and page == 1 and not person.claims.labels:
@@ -76,7 +82,7 @@ async def speaker(request: Request, store: StoreDep, name: str, page: Annotated[
 
 
 @router.get("/entities/{name:path}", name="entity")
-async def entity(request: Request, store: StoreDep, name: str, page: Annotated[int, Query(ge=1, le=10_000)] = 1):
+async def entity(request: Request, store: StoreDep, name: str, page: Page = 1):
     def shown():
         person = views.person_page(store, name, page=page)
         if not person.claims.labels and not person.claims.by and page == 1:
@@ -87,6 +93,7 @@ async def entity(request: Request, store: StoreDep, name: str, page: Annotated[i
 
 
 @router.get("/claims/{article_id}/{seq}", name="claim")
-def claim(request: Request, store: StoreDep, article_id: str, seq: int):
+def claim(request: Request, store: StoreDep, article_id: str, seq: Seq):
     page = views.claim_page(store, article_id, seq)
-    return render(request, "claim.html", page=page, share_links=share_links(str(request.url), page.summary))
+    url = base_url(request) + links.claim_url(page.stored.article.raw.id, seq)
+    return render(request, "claim.html", page=page, share_links=links.share_links(url, page.summary))

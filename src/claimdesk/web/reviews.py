@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import (
     HTMLResponse,
     RedirectResponse,
@@ -29,11 +29,13 @@ from claimdesk.model import RATINGS, Review, ReviewedClaim, User
 from claimdesk.store import Store
 from claimdesk.store import reviews as desk
 from claimdesk.web import feeds, links
-from claimdesk.web.auth import current_user, require_role
+from claimdesk.web.auth import SessionFirst, current_user, require_role
 from claimdesk.web.deps import get_store
+from claimdesk.web.limits import MAX_OFFSET, MAX_SEQ
 from claimdesk.web.render import environment, render
 
-router = APIRouter()
+router = APIRouter(route_class=SessionFirst)  # writes check the session before reading a body
+Seq = Annotated[int, Path(ge=0, le=MAX_SEQ, description="The claim's place in its article, from 0.")]
 
 ORGANISATION = "claimdesk"  # the ClaimReview author unless app.state.organisation says otherwise
 FEED_SIZE = 50
@@ -200,7 +202,7 @@ def _form_error(request: Request, key: str, status: int, message: str, **filled)
 def review_form(
     request: Request,
     article_id: str,
-    seq: int,
+    seq: Seq,
     store: Annotated[Store, Depends(get_store)],
     user: Annotated[User, Depends(require_role("reviewer"))],
     rating: Annotated[str, Form()],
@@ -228,7 +230,7 @@ def review_form(
 @router.post("/claims/{article_id}/{seq}/publish", include_in_schema=False)
 def publish_form(
     article_id: str,
-    seq: int,
+    seq: Seq,
     request: Request,
     store: Annotated[Store, Depends(get_store)],
     user: Annotated[User, Depends(require_role("editor"))],
@@ -248,7 +250,7 @@ def publish_form(
 @router.post("/claims/{article_id}/{seq}/unpublish", include_in_schema=False)
 def unpublish_form(
     article_id: str,
-    seq: int,
+    seq: Seq,
     store: Annotated[Store, Depends(get_store)],
     user: Annotated[User, Depends(require_role("editor"))],
 ):
@@ -374,7 +376,7 @@ def api_reviews(
     store: Annotated[Store, Depends(get_store)],
     drafts: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict:
     """Published reviews, latest publication first; ``drafts=true`` (signed in): every
     reviewed claim's current revision, latest edit first."""
@@ -389,7 +391,7 @@ def api_reviews(
 
 
 @router.get("/api/reviews/{article_id}/{seq}", tags=["reviews"])
-def api_review(article_id: str, seq: int, request: Request, store: Annotated[Store, Depends(get_store)]) -> dict:
+def api_review(article_id: str, seq: Seq, request: Request, store: Annotated[Store, Depends(get_store)]) -> dict:
     """A claim's review: the published revision with its ClaimReview; signed in, also
     every revision and publication event (oldest first)."""
     key = _key(article_id, seq)
@@ -411,7 +413,7 @@ def api_review(article_id: str, seq: int, request: Request, store: Annotated[Sto
 @router.post("/api/reviews/{article_id}/{seq}", tags=["reviews"], status_code=201)
 def api_add_review(
     article_id: str,
-    seq: int,
+    seq: Seq,
     body: ReviewIn,
     store: Annotated[Store, Depends(get_store)],
     user: Annotated[User, Depends(require_role("reviewer"))],
@@ -426,7 +428,7 @@ def api_add_review(
 @router.post("/api/reviews/{article_id}/{seq}/publish", tags=["reviews"])
 def api_publish(
     article_id: str,
-    seq: int,
+    seq: Seq,
     store: Annotated[Store, Depends(get_store)],
     user: Annotated[User, Depends(require_role("editor"))],
     body: PublishIn | None = None,
@@ -440,7 +442,7 @@ def api_publish(
 @router.post("/api/reviews/{article_id}/{seq}/unpublish", tags=["reviews"])
 def api_unpublish(
     article_id: str,
-    seq: int,
+    seq: Seq,
     store: Annotated[Store, Depends(get_store)],
     user: Annotated[User, Depends(require_role("editor"))],
 ) -> dict:

@@ -8,25 +8,38 @@ same objects, so a page and its API twin cannot drift apart.
 from __future__ import annotations
 
 import time
-from weakref import WeakKeyDictionary
 from dataclasses import dataclass, field
+from datetime import date
+from weakref import WeakKeyDictionary
 from typing import Any
 
 from fastapi import HTTPException
 from markupsafe import Markup
 from pydantic import BaseModel, Field, field_validator
 
-from claimdesk.model import RATINGS, Claim, Span, StoredArticle
+from claimdesk.model import RATINGS, Claim, DateMention, Entity, Span, StoredArticle
 from claimdesk.publish.contract import analysis_json
 from claimdesk.store import AmbiguousId, Store, queries
 from claimdesk.store.queries import HEDGES, ClaimRef, NewsFilters, NewsItem, NewsPage, PersonClaims
 from claimdesk.web import marks
 from claimdesk.web.highlight import highlight, highlight_spans
+from claimdesk.web.limits import MAX_PAGE
 from claimdesk.web.timeline import Chart, chart
 
 __all__ = ["HEDGES", "RATINGS", "LineQuery", "line", "article_page", "person_page", "claim_page"]
 
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+def real_period(value: str) -> bool:
+    """True when ``value`` (YYYY, YYYY-MM or YYYY-MM-DD) names a year, month or day of
+    the calendar (years 0001 to 9999)."""
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    try:
+        date(*parts[:3])
+    except ValueError:
+        return False
+    return True
 
 
 class LineQuery(BaseModel):
@@ -40,7 +53,7 @@ class LineQuery(BaseModel):
     until: str | None = Field(None, pattern=_DATE, description="Published on or before.")
     hedge: str | None = Field(None, description="Articles with a claim of this hedge: " + ", ".join(HEDGES))
     verdict: str | None = Field(None, description="Articles with a claim whose published review rates it: " + ", ".join(RATINGS))
-    page: int = Field(1, ge=1, le=10_000)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
     @field_validator("q", "outlet", "speaker", "entity", "since", "until", "hedge", "verdict", mode="before")
     @classmethod
@@ -48,6 +61,14 @@ class LineQuery(BaseModel):
         if isinstance(value, str) and not value.strip():
             return None
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("since", "until")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        """The pattern lets 2024-13-01 and 2024-02-30 through; the calendar does not."""
+        if value is not None and not real_period(value):
+            raise ValueError(f"{value!r} is not a real date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        return value
 
     def filters(self) -> NewsFilters:
         hedge = self.hedge if self.hedge in HEDGES else None
@@ -115,6 +136,13 @@ def title_of(stored: StoredArticle) -> str:
 
 
 COPIES_SHOWN = 50  # near-duplicate copies listed on an article page (a wire story can have hundreds)
+# An article at the analysis size limit (200,000 characters) can carry thousands of claims
+# and entities: all of them on one page made megabytes of HTML and took seconds to render
+# and to lay out. A page lists and marks one page of claims; an article with fewer claims,
+# entities and dates than these bounds looks as it always did.
+CLAIMS_PAGE = 100  # claims listed (and marked in the text) per article page
+MARKS_SHOWN = 1500  # entity and date marks over the text at most
+CHIPS_SHOWN = 200  # speakers, and entities, listed at most (the most mentioned first)
 
 
 @dataclass
@@ -132,13 +160,23 @@ class ArticlePage:
     title: str
     title_html: Markup | None
     paragraphs: list[Markup]
-    claims: list[tuple[int, Claim]]  # (seq, claim), seq as in the claim's URL
+    claims: list[tuple[int, Claim]]  # (seq, claim) of this page of claims, seq as in the claim's URL
     removed: list[Removed]
     versions: list[NewsItem]
     near_duplicates: list[NewsItem]
-    speakers: list[str]
-    entities: list[tuple[str, str, int]]  # (canonical, label, mentions)
+    speakers: list[str]  # the first CHIPS_SHOWN
+    entities: list[tuple[str, str, int]]  # (canonical, label, mentions), the CHIPS_SHOWN most mentioned
     copies_total: int = 0  # near-duplicate copies in all, of which ``near_duplicates`` lists the first
+    claims_page: int = 1
+    claims_pages: int = 1
+    speakers_total: int = 0
+    entities_total: int = 0
+    marks_total: int = 0  # entity and date mentions in the text, of which ``marks_shown`` are marked
+    marks_shown: int = 0
+
+    @property
+    def claims_total(self) -> int:
+        return len(self.stored.claims)
 
     def json(self) -> dict:
         """The API's article: the JSON contract of DESIGN.md plus what the store knows."""
@@ -162,31 +200,69 @@ def _item_json(item: NewsItem) -> dict:
     return {k: v for k, v in item.__dict__.items() if k != "snippet"}
 
 
-def article_page(store: Store, article_id: str) -> ArticlePage:
-    stored = stored_or_404(store, article_id, copies=COPIES_SHOWN)
-    article, text = stored.article, stored.article.raw.text
-    headline_reasons = stored.headline.reasons if stored.headline else ()
-    overlay = (marks.claim_marks(stored.claims) + marks.entity_marks(stored.entities)
-               + marks.date_marks(stored.dates) + marks.reason_marks(headline_reasons))
-    title_html, *paragraphs = highlight_spans(text, [article.title or Span(0, 0), *article.body], overlay)
-    title_html = title_html if article.title else None
+def _related(store: Store, stored: StoredArticle) -> tuple[list[NewsItem], list[NewsItem]]:
+    """The article's other versions and its near-duplicate copies, as news items."""
     related = queries.articles(store, [*stored.versions, *stored.near_duplicates])
     by_id = {item.id: item for item in related}
+    return ([by_id[i] for i in stored.versions if i in by_id and i != stored.article.raw.id],
+            [by_id[i] for i in stored.near_duplicates if i in by_id])
+
+
+def article_api(store: Store, article_id: str) -> dict:
+    """The API's article (``ArticlePage.json``) without the page's highlighting."""
+    stored = stored_or_404(store, article_id, copies=COPIES_SHOWN)
+    return article_json(stored, *_related(store, stored))
+
+
+def _near_first(mentions: list, start: int, most: int) -> list:
+    """At most ``most`` of the mentions (entities, dates: each has a ``span``): those from
+    ``start`` (the page's claims) on first, in text order, then the ones before it."""
+    if len(mentions) <= most:
+        return mentions
+    return sorted(mentions, key=lambda m: (m.span.start < start, m.span.start))[:most]
+
+
+def article_page(store: Store, article_id: str, claims_page: int = 1) -> ArticlePage:
+    stored = stored_or_404(store, article_id, copies=COPIES_SHOWN)
+    article, text = stored.article, stored.article.raw.text
+    pages = max(1, -(-len(stored.claims) // CLAIMS_PAGE))
+    if claims_page > pages:
+        raise HTTPException(404, f"article {article.raw.id[:12]} has {pages} page{'s' if pages > 1 else ''} of claims")
+    first = (claims_page - 1) * CLAIMS_PAGE
+    shown = list(enumerate(stored.claims))[first:first + CLAIMS_PAGE]
+    near = min((c.content.start for _, c in shown), default=0)
+    kept = _near_first([*stored.entities, *stored.dates], near, MARKS_SHOWN)
+    entities_kept = [m for m in kept if isinstance(m, Entity)]
+    dates_kept = [m for m in kept if isinstance(m, DateMention)]
+    headline_reasons = stored.headline.reasons if stored.headline else ()
+    overlay = (marks.claim_marks([c for _, c in shown], [seq + 1 for seq, _ in shown]) + marks.entity_marks(entities_kept)
+               + marks.date_marks(dates_kept) + marks.reason_marks(headline_reasons))
+    title_html, *paragraphs = highlight_spans(text, [article.title or Span(0, 0), *article.body], overlay)
+    title_html = title_html if article.title else None
+    versions, near_duplicates = _related(store, stored)
     mentions: dict[tuple[str, str], int] = {}
     for entity in stored.entities:
         mentions[(entity.canonical, entity.label)] = mentions.get((entity.canonical, entity.label), 0) + 1
+    speakers = sorted({c.speaker for c in stored.claims if c.speaker})
+    entities = sorted(((c, lbl, n) for (c, lbl), n in mentions.items()), key=lambda t: (-t[2], t[0]))
     return ArticlePage(
         stored=stored,
         title=title_of(stored),
         title_html=title_html,
         paragraphs=paragraphs,
-        claims=list(enumerate(stored.claims)),
+        claims=shown,
         removed=[Removed(r.reason, r.detail, text[r.start:r.end], r.start, r.end) for r in article.removed],
-        versions=[by_id[i] for i in stored.versions if i in by_id and i != article.raw.id],
-        near_duplicates=[by_id[i] for i in stored.near_duplicates if i in by_id],
-        speakers=sorted({c.speaker for c in stored.claims if c.speaker}),
-        entities=sorted(((c, lbl, n) for (c, lbl), n in mentions.items()), key=lambda t: (-t[2], t[0])),
+        versions=versions,
+        near_duplicates=near_duplicates,
+        speakers=speakers[:CHIPS_SHOWN],
+        entities=entities[:CHIPS_SHOWN],
         copies_total=stored.near_duplicates_total or 0,
+        claims_page=claims_page,
+        claims_pages=pages,
+        speakers_total=len(speakers),
+        entities_total=len(entities),
+        marks_total=len(stored.entities) + len(stored.dates),
+        marks_shown=len(kept),
     )
 
 
