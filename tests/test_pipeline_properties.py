@@ -1,4 +1,5 @@
-"""Hostile batches: whatever bytes arrive, no exception escapes and every input is accounted for."""
+"""Hostile batches: whatever bytes arrive, no exception escapes, every input is accounted
+for, and the good document in the batch is stored whatever its neighbours are."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ SKELETONS = [
     '{{"text": {j}, "title": {j}}}\n{{"html": {j}}}\n',
     "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 10\r\n\r\n{t}",
     "{t}\n\n{t}\n\nShare this\n",
+    # shapes that once stopped a batch or stored junk (issue 15)
+    "<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY a '{t}'><!ENTITY b '&a;&a;&a;&a;'>]><rss version='2.0'><channel>"
+    "<title>&b;</title><item><title>{t}</title><description>&b;</description></item></channel></rss>",
+    "<html><body>" + "<div>" * 600 + "<p>{t}</p>" + "</div>" * 600 + "</body></html>",
+    "<html><body><p " + " ".join(f"a{n}='{n}'" for n in range(2000)) + ">{t}</p></body></html>",
+    '{{"text": {j}}}\n{{"text": "nul \x00 byte"}}\n{{"text": {j}, "title": "after"}}\n',
 ]
+GOOD = "Harbour reopens in May\n\nMinister Ivan Petrov said that the harbour would reopen in May.\n"
 
 
 def near_valid(draw_text: str, skeleton: str, cut: float, gz: bool) -> bytes:
@@ -37,7 +45,7 @@ inputs = st.one_of(
 def test_no_exception_escapes_a_batch_and_every_input_is_accounted_for(tmp_path_factory, batch):
     folder = tmp_path_factory.mktemp("batch")
     paths = []
-    for n, data in enumerate(batch):
+    for n, data in enumerate([*batch, GOOD.encode()]):
         path = folder / f"input-{n}.bin"
         path.write_bytes(data)
         paths.append(str(path))
@@ -55,5 +63,6 @@ def test_no_exception_escapes_a_batch_and_every_input_is_accounted_for(tmp_path_
         recorded = store.stats()["errors"]
     for path in paths:  # each input gave a document, or an error that names it
         assert path in seen.paths or any(e.input.startswith(path) and e.cause for e in summary.errors)
+    assert paths[-1] in seen.paths  # nothing good lost
     assert recorded == len(summary.errors)
     assert stored == summary.new + summary.versions
