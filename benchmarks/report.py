@@ -387,6 +387,31 @@ def web_cpu(r: dict) -> list[str]:
     ]
 
 
+def web_hostile(r: dict) -> list[str]:
+    rows = [f"| {name} | {v['status']} | {v['bytes'] / 1000:,.0f} KB | {v['best_ms']:.0f} | {v['median_ms']:.0f} |"
+            for name, v in r["results"].items()]
+    return [
+        f"## Web desk: an article at the analysis size limit ({r['chars']:,} characters, {r['claims']:,} claims)",
+        "",
+        "`python benchmarks/web_hostile.py --json benchmarks/results/web_hostile.json`",
+        "",
+        f"The article carries {r['claims']:,} claims (a tenth of them with contents running over the next nine), two entity",
+        f"mentions per claim and a date per ten, stored as an analysis would store them; the ordinary page is {r['ordinary']}",
+        "through the real ingest. The desk app (warmed, no page cache) is called in process, one request at a time,",
+        f"each page {r['rounds']} times. The article page lists and marks 100 claims a page (`?claims_page=N`).",
+        "",
+        "| page | status | size | best ms | median ms |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+        f"The huge article's page takes **{r['results']['huge article page']['best_ms']:.0f} ms**, "
+        f"{r['ratio_huge_page_over_ordinary_page']:.0f}x the ordinary article's page (target: under {r['target_ms']:.0f} ms);",
+        f"its API answer (the whole JSON contract) {r['ratio_huge_api_over_ordinary_page']:.0f}x. "
+        f"Load average at start: {r.get('load_average_at_start')}.",
+        "",
+    ]
+
+
 def ran(r: dict) -> str:
     m = r.get("machine")
     return f"Run on {m['description']}, {m['date']}." if m else "Machine not recorded."
@@ -396,7 +421,7 @@ def main() -> None:
     sections = [("zyte_html", zyte_html), ("zyte_dumps", zyte_dumps), ("ingest_throughput", ingest),
                 ("polnear_claims", polnear_claims), ("polnear", polnear_taggers), ("analyze_throughput", analyze_speed),
                 ("fnc1", fnc1), ("headline_check", headline_check), ("gum_entities", gum_entities), ("gum_dates", gum_dates),
-                ("web_latency", web_latency), ("web_cpu", web_cpu)]
+                ("web_latency", web_latency), ("web_cpu", web_cpu), ("web_hostile", web_hostile)]
     found = [(load(name), render) for name, render in sections]
     out = [
         "# Benchmarks",
