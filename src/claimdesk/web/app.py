@@ -45,8 +45,8 @@ def create_app(store: Store, base_url: str | None = None, *, max_body: int = MAX
     app.state.base_url = links.base_url(base_url)
     app.state.page_cache = PageCache()  # pages for readers not signed in, until the store changes
     # the last added is the outermost: headers on everything, the 500s and 413s included
-    app.add_middleware(errors.ServerErrors)
     app.add_middleware(BodyLimit, refuse=errors.too_large, limit=max_body)
+    app.add_middleware(errors.ServerErrors)  # outside BodyLimit: a 413 is never taken for a bug
     app.add_middleware(SecurityHeaders)
     if VENDOR.is_dir():
         app.mount("/static/vendor", StaticFiles(directory=VENDOR), name="vendor")
