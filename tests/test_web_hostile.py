@@ -348,3 +348,22 @@ def test_the_huge_articles_api_and_claim_page_answer(client, store):
     assert api.status_code == 200 and len(api.json()["claims"]) == HUGE_CLAIMS
     claim = client.get(f"/claims/{store.huge_id}/2999")
     assert claim.status_code == 200 and "harbour plan 2999" in claim.text
+
+
+def test_an_article_analysed_in_part_says_where_analysis_stopped(tmp_path):
+    """An article longer than analysis reads (analyze.parse.ANALYSIS_LIMIT) is shown whole,
+    with a note that claims, entities and dates past the cut are not found."""
+    article = make_article("A long inquiry report", [prose(n, words=120) for n in range(6)],
+                           url="https://news.example/long")
+    cut = article.body[3].start - 2
+    with Store(str(tmp_path / "desk.db")) as opened:
+        opened.add(article, line_keys=set(), analysed_end=cut)
+        client = TestClient(create_app(opened, base_url="https://desk.example"))
+        page = client.get(f"/articles/{article.raw.id}")
+        assert page.status_code == 200
+        note = re.search(r'<p class="analysis-note"[^>]*>(.*?)</p>', page.text, re.S)
+        assert note and f"only the first {cut:,} of {len(article.raw.text):,} characters were analysed" in note.group(1)
+        assert client.get(f"/api/articles/{article.raw.id}").json()["analysed_end"] == cut
+        whole = make_article("A short report", [prose(1)], url="https://news.example/short")
+        opened.add(whole, line_keys=set())
+        assert "analysis-note" not in client.get(f"/articles/{whole.raw.id}").text

@@ -17,7 +17,7 @@ from fastapi import HTTPException
 from markupsafe import Markup
 from pydantic import BaseModel, Field, field_validator
 
-from claimdesk.model import RATINGS, Claim, DateMention, Entity, Span, StoredArticle
+from claimdesk.model import RATINGS, Claim, DateMention, Entity, Span, StoredArticle, analysis_note
 from claimdesk.publish.contract import analysis_json
 from claimdesk.store import AmbiguousId, Store, queries
 from claimdesk.store.queries import HEDGES, ClaimRef, NewsFilters, NewsItem, NewsPage, PersonClaims
@@ -136,7 +136,7 @@ def title_of(stored: StoredArticle) -> str:
 
 
 COPIES_SHOWN = 50  # near-duplicate copies listed on an article page (a wire story can have hundreds)
-# An article at the analysis size limit (200,000 characters) can carry thousands of claims
+# An article at the analysis size limit (analyze.parse.ANALYSIS_LIMIT) can carry thousands of claims
 # and entities: all of them on one page made megabytes of HTML and took seconds to render
 # and to lay out. A page lists and marks one page of claims; an article with fewer claims,
 # entities and dates than these bounds looks as it always did.
@@ -177,6 +177,11 @@ class ArticlePage:
     @property
     def claims_total(self) -> int:
         return len(self.stored.claims)
+
+    @property
+    def note(self) -> str | None:
+        """Where analysis stopped, when the article is longer than analysis reads."""
+        return analysis_note(self.stored.analysed_end, len(self.stored.article.raw.text))
 
     def json(self) -> dict:
         """The API's article: the JSON contract of DESIGN.md plus what the store knows."""
