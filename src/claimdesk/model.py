@@ -105,6 +105,11 @@ class Claim:
     hedge: str
     medium: Span | None = None
     negated: bool = False
+    # what the speaker is (analyze.speakers): person, organisation, group, medium, unnamed ("officials",
+    # "a source close to the ministry") or unresolved (the source is a pronoun or words that name no
+    # one the text identifies, or an accusation names no accuser: speaker None); None without a source
+    speaker_type: str | None = None
+    target: Span | None = None  # who is accused or criticised ("X has been accused of ..."), never the speaker
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from .attribution_features import OPEN_QUOTES, QUOTES, TOGGLING_QUOTES
 from .entities import find_entities
 from .hedge import grade
 from .medium import find_medium, named_outlets
-from .people import PRONOUNS, People, find_people, resolve_pronoun
+from .people import PRONOUNS, find_people
+from .speakers import Context, accusation, identify, names_no_one
 
 CharSpan = tuple[int, int]
 
@@ -29,12 +30,21 @@ def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[En
     text = doc.text  # spaCy rebuilds this string from the tokens on every access
     media = {a.cue: find_medium(doc, a.cue[0]) for a in attributions}
     media_ranges = [(m.start_char, m.end_char) for m in media.values() if m is not None]
-    people = find_people(doc, media_ranges + named_outlets(doc))  # an outlet is nobody, whatever its label
+    outlets = named_outlets(doc)
+    people = find_people(doc, media_ranges + outlets)  # an outlet is nobody, whatever its label
+    sources = [a.source or _implicit_source(doc, a.cue) for a in attributions]
+    context = Context(doc, people, media_ranges + outlets,
+                      [(source, a.cue, a.content) for source, a in zip(sources, attributions)])
     claims: list[Claim] = []
     last_medium: dict[str, Span] = {}
-    for a in attributions:
-        source = a.source or _implicit_source(doc, a.cue)
-        speaker = _speaker(doc, source, people) if source else None
+    for a, source in zip(attributions, sources):
+        if _junk(doc, source, a.cue):
+            continue
+        accused = accusation(doc, a.cue)
+        if accused is not None and (source is None or _overlap(source, accused.target)):
+            source = accused.accuser  # the accused is the claim's target, never its speaker
+        who = identify(context, source) if source else None
+        speaker = who.name if who else None
         hedge, negated = grade(doc, *a.cue)
         found = media[a.cue]
         medium = Span(found.start_char, found.end_char) if found is not None else last_medium.get(speaker or "")
@@ -48,6 +58,8 @@ def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[En
             hedge=hedge,
             medium=medium,
             negated=negated,
+            speaker_type=who.type if who else ("unresolved" if accused is not None else None),
+            target=Span(*accused.target) if accused is not None else None,
         ))
     return claims, find_entities(doc, claims, people)
 
@@ -115,14 +127,13 @@ def _person_subject(verb) -> CharSpan | None:
     return name[0].idx, name[-1].idx + len(name[-1].text)
 
 
-def _speaker(doc: Doc, source: CharSpan, people: People) -> str:
-    """Whom the source names: a pronoun's antecedent, the full name of a surname, else the words as written."""
-    span = doc.char_span(*source, alignment_mode="expand")
-    if span is None:
-        return doc.text[source[0] : source[1]]  # rare: offsets off token boundaries
-    words = [t for t in span if not (t.is_punct or t.is_space)]
-    if len(words) == 1 and words[0].lower_ in PRONOUNS:
-        person = resolve_pronoun(doc, words[0], people)
-        return person.name if person else span.text
-    person = people.named_in(span)
-    return person.name if person else span.text.strip()
+def _junk(doc: Doc, source: CharSpan | None, cue: CharSpan) -> bool:
+    """An attribution made of punctuation ("MORE (R): ...", a line label) whose label names
+    no one is page text, not a claim."""
+    if source is None or any(ch.isalpha() for ch in doc.text[cue[0] : cue[1]]):
+        return False
+    return names_no_one(doc, source)
+
+
+def _overlap(a: CharSpan, b: CharSpan) -> bool:
+    return a[0] < b[1] and b[0] < a[1]

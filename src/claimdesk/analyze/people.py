@@ -200,28 +200,61 @@ def _title_before(first: Token, head: Token) -> str | None:
         start -= 1
     while start < first.i and doc[start].lower_ in _HONORIFIC_GENDER:
         start += 1  # "Mr" is no role
+    start = _last_title_phrase(doc, start, first.i)
     words = doc[start : first.i]
     if not any(t.pos_ in ("NOUN", "PROPN") for t in words):
         return None
-    return words.text
+    return normalise_role(words.text)
+
+
+def _last_title_phrase(doc: Doc, start: int, end: int) -> int:
+    """Where the title of a name begins when the words before it hold two noun phrases
+    ("his running mate presidential nominee Donald Trump"): after the last noun that
+    attaches across another title word rather than to its neighbour, since a title's
+    words modify the next word or the name itself."""
+    for i in range(end - 1, start - 1, -1):
+        token = doc[i]
+        if token.pos_ in ("NOUN", "PROPN") and start <= token.head.i < end and token.head.i != i + 1:
+            return i + 1
+    return start
 
 
 def apposition_after(head: Token) -> str | None:
-    """"Elman Mammadov, a member of ..., expressed": the name's phrase up to where the clause resumes
-    (also "Turan, an independent news agency," for an outlet)."""
-    if not any(child.dep_ == "appos" for child in head.children):
+    """"Elman Mammadov, a member of ..., expressed": the apposition's own phrase (also
+    "Turan, an independent news agency," for an outlet). Only one set off by a comma, a
+    dash or a bracket right after the name: "Russia and Syria: U.S.-backed forces" is a
+    coordination the parser misread, not a role of Russia."""
+    appos = next((child for child in head.children if child.dep_ == "appos" and child.i > head.i), None)
+    if appos is None:
         return None
     doc = head.doc
-    subtree_end = head.right_edge.i
-    start = head.i + 1
-    while start <= subtree_end and (doc[start].is_punct or doc[start].dep_ == "det"):
-        start += 1
-    end = subtree_end
-    while end >= start and (doc[end].is_punct or doc[end].is_space):
-        end -= 1
-    if end < start:
+    between = doc[head.i + 1 : appos.left_edge.i]
+    if not len(between) or not all(t.text in (",", "-", "–", "—", "(") or t.is_space for t in between):
         return None
-    return doc[start : end + 1].text
+    words = [t for t in doc[appos.left_edge.i : max(appos.right_edge.i, head.right_edge.i) + 1] if not t.is_space]
+    while words and (words[0].is_punct or words[0].dep_ == "det"):
+        words.pop(0)
+    while words and words[-1].is_punct:
+        words.pop()
+    return normalise_role(doc[words[0].i : words[-1].i + 1].text) if words else None
+
+
+def normalise_role(role: str) -> str | None:
+    """A role as a person writes it: no conjunction or punctuation at its edges, one
+    space between words, and no words repeated in a row ("spokesman spokesman")."""
+    words = role.split()
+    while words and (words[0].lower() in _EDGE_WORDS or not any(ch.isalnum() for ch in words[0])):
+        words.pop(0)
+    while words and (words[-1].lower() in _EDGE_WORDS or not any(ch.isalnum() for ch in words[-1])):
+        words.pop()
+    kept: list[str] = []
+    for word in words:
+        if not kept or kept[-1].lower() != word.lower():
+            kept.append(word)
+    return " ".join(kept).strip(",;:") or None
+
+
+_EDGE_WORDS = {"and", "or", "but", "nor", "of", "to", "the", "a", "an", "as", "with", "by"}
 
 
 def _inside(token: Token, head: Token) -> bool:

@@ -49,6 +49,9 @@ def claim_json(article: Article, claim: Claim) -> dict[str, Any]:
         "hedge": claim.hedge,
         "negated": claim.negated,
         "medium": span(article, claim.medium),
+        # person, organisation, group, medium, unnamed or unresolved; null when no source is stated
+        "speaker_type": claim.speaker_type,
+        "target": span(article, claim.target),  # who is accused or criticised, never the speaker
     }
 
 

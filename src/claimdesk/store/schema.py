@@ -10,7 +10,7 @@ Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0005 the review desk: ``users``, ``sessions``, ``signin_attempts``, ``review_revisions``,
 ``review_publications``; 0006 the web desk's indexes; 0007 ``person_counts``; 0008 ``person_claims``;
 0009 ``person_articles``; 0010 a covering index for person summaries; 0011
-``documents.analysed_end``.
+``documents.analysed_end``; 0012 ``claims.speaker_type``, ``claims.target_start`` and ``claims.target_end``.
 """
 
 from __future__ import annotations
@@ -140,6 +140,10 @@ class ClaimRow(Base):
     medium_start: Mapped[int | None] = mapped_column(Integer)
     medium_end: Mapped[int | None] = mapped_column(Integer)
     negated: Mapped[bool] = mapped_column(Boolean)
+    # model.Claim.speaker_type and target (revision 0012); null in rows stored before it
+    speaker_type: Mapped[str | None] = mapped_column(Text)
+    target_start: Mapped[int | None] = mapped_column(Integer)
+    target_end: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_claims_speaker", "speaker"),

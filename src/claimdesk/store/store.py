@@ -59,7 +59,7 @@ def _span(start: int | None, end: int | None) -> Span | None:
 
 
 def _claim_row(doc_pk: int, seq: int, claim: Claim) -> dict:
-    source, medium = claim.source, claim.medium
+    source, medium, target = claim.source, claim.medium, claim.target
     return {
         "doc_pk": doc_pk,
         "seq": seq,
@@ -74,6 +74,9 @@ def _claim_row(doc_pk: int, seq: int, claim: Claim) -> dict:
         "medium_start": medium.start if medium else None,
         "medium_end": medium.end if medium else None,
         "negated": bool(claim.negated),
+        "speaker_type": claim.speaker_type,
+        "target_start": target.start if target else None,
+        "target_end": target.end if target else None,
     }
 
 
@@ -86,6 +89,8 @@ def _claim(row) -> Claim:
         hedge=row.hedge,
         medium=_span(row.medium_start, row.medium_end),
         negated=bool(row.negated),
+        speaker_type=row.speaker_type,
+        target=_span(row.target_start, row.target_end),
     )
 
 
