@@ -141,6 +141,8 @@ def test_an_impossible_query_value_is_json_saying_which(client, url):
 def test_impossible_dates_are_named_as_such(client):
     detail = str(client.get("/api/articles?until=2024-02-30").json()["detail"])
     assert "2024-02-30" in detail and "not a real date" in detail
+    page = client.get("/?until=2024-02-30").text  # in words a reader reads, without pydantic's prefix
+    assert "until: &#39;2024-02-30&#39; is not a real date" in page and "Value error" not in page
 
 
 @pytest.mark.parametrize("until", ["9999-12-31", "9999-12", "9999"])
@@ -363,7 +365,12 @@ def test_an_article_analysed_in_part_says_where_analysis_stopped(tmp_path):
         assert page.status_code == 200
         note = re.search(r'<p class="analysis-note"[^>]*>(.*?)</p>', page.text, re.S)
         assert note and f"only the first {cut:,} of {len(article.raw.text):,} characters were analysed" in note.group(1)
+        stop = page.text.index('class="analysis-stop"')
+        body = article.raw.text
+        last_read, first_unread = body[article.body[2].start:article.body[2].end], body[article.body[3].start:article.body[3].end]
+        assert page.text.index(last_read[:40]) < stop < page.text.index(first_unread[:40])  # the line falls at the cut
         assert client.get(f"/api/articles/{article.raw.id}").json()["analysed_end"] == cut
         whole = make_article("A short report", [prose(1)], url="https://news.example/short")
         opened.add(whole, line_keys=set())
-        assert "analysis-note" not in client.get(f"/articles/{whole.raw.id}").text
+        shown = client.get(f"/articles/{whole.raw.id}").text
+        assert "analysis-note" not in shown and "analysis-stop" not in shown

@@ -47,7 +47,7 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
 async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
     if not wants_html(request):
         return await request_validation_exception_handler(request, exc)
-    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {_message(e['msg'])}" for e in exc.errors())
     return error_page(request, 422, problems)
 
 
@@ -101,3 +101,8 @@ class ServerErrors:
             if started:
                 raise
             await _bug_response(request)(scope, receive, send)
+
+
+def _message(msg: str) -> str:
+    """A validation message as a person reads it: pydantic prefixes our own with its class of error."""
+    return msg.removeprefix("Value error, ")

@@ -173,6 +173,7 @@ class ArticlePage:
     entities_total: int = 0
     marks_total: int = 0  # entity and date mentions in the text, of which ``marks_shown`` are marked
     marks_shown: int = 0
+    analysed_paragraphs: int | None = None  # paragraphs before where analysis stopped (None: it read them all)
 
     @property
     def claims_total(self) -> int:
@@ -268,6 +269,8 @@ def article_page(store: Store, article_id: str, claims_page: int = 1) -> Article
         entities_total=len(entities),
         marks_total=len(stored.entities) + len(stored.dates),
         marks_shown=len(kept),
+        analysed_paragraphs=(None if stored.analysed_end is None
+                             else sum(span.start < stored.analysed_end for span in article.body)),
     )
 
 
