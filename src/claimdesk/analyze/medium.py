@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 from .tokens import indices
 
 # "in a statement", "in a post on X": what the claim was written or spoken in.
-_VEHICLES = {
+VEHICLES = {
     "statement", "post", "tweet", "letter", "op-ed", "oped", "column", "blog", "release", "communique", "communiqué",
     "speech", "address", "broadcast", "video", "podcast", "message", "memo", "report", "filing", "testimony",
 }
@@ -79,7 +79,7 @@ def _on_platform(token: Token) -> Span | None:
 
 def _in_vehicle(token: Token) -> Span | None:
     """"in a statement", "in a press release", "in a post on X" (the platform wins when named)."""
-    if token.dep_ == "pobj" and token.head.lower_ == "in" and token.lemma_.lower() in _VEHICLES:
+    if token.dep_ == "pobj" and token.head.lower_ == "in" and token.lemma_.lower() in VEHICLES:
         return _noun_with_compounds(token)
     return None
 

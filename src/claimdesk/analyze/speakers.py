@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from .attribution_features import OPEN_QUOTES, QUOTES, TOGGLING_QUOTES
-from .medium import _VEHICLES as VEHICLES
+from .medium import VEHICLES
 from .people import People, resolve_pronoun
 
 CharSpan = tuple[int, int]
