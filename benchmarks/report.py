@@ -445,6 +445,29 @@ def web_hostile(r: dict) -> list[str]:
     ]
 
 
+def hostile_inputs(r: dict) -> list[str]:
+    anchor = r["anchor"]
+    rows = [f"| {v['what']} | {v['bytes'] / 1e6:,.2f} MB | {v['seconds']:.1f} s ({v['time_ratio']:.1f}x) | "
+            f"{v['peak_mb']:,} MB ({v['memory_ratio']:.1f}x) | {v['exit']} | {'yes' if v['within'] else '**no**'} |"
+            for v in r["cases"].values()]
+    return [
+        "## The worst inputs: time and memory of one `claimdesk ingest` each",
+        "",
+        "`python benchmarks/hostile_inputs.py --json benchmarks/results/hostile_inputs.json`",
+        "",
+        "Each input is made by the benchmark and ingested by the real command in a fresh process into a fresh store, so",
+        "every figure includes starting Python and loading the models. Anchor, same run: one ordinary article (the",
+        f"project's example `harbour-dispute.txt`), **{anchor['seconds']:.1f} s and {anchor['peak_mb']:,} MB**. Ratios are to it.",
+        f"Bound (issue 15): no input over {r['limit_seconds']} s or {r['limit_mb'] / 1024:.1f} GB. Exit 1 means the input was",
+        "refused with an error naming it (the documented limits in the README's \"Limits\").",
+        "",
+        "| input | size | time (x anchor) | peak memory (x anchor) | exit | within bound |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
 def ran(r: dict) -> str:
     m = r.get("machine")
     return f"Run on {m['description']}, {m['date']}." if m else "Machine not recorded."
@@ -454,7 +477,7 @@ def main() -> None:
     sections = [("zyte_html", zyte_html), ("zyte_dumps", zyte_dumps), ("ingest_throughput", ingest),
                 ("polnear_claims", polnear_claims), ("speakers", speakers), ("polnear", polnear_taggers), ("analyze_throughput", analyze_speed),
                 ("fnc1", fnc1), ("headline_check", headline_check), ("gum_entities", gum_entities), ("gum_dates", gum_dates),
-                ("web_latency", web_latency), ("web_cpu", web_cpu), ("web_hostile", web_hostile)]
+                ("web_latency", web_latency), ("web_cpu", web_cpu), ("hostile_inputs", hostile_inputs), ("web_hostile", web_hostile)]
     found = [(load(name), render) for name, render in sections]
     out = [
         "# Benchmarks",
