@@ -7,14 +7,20 @@ content as a tagger would find them), so these check what claimdesk makes of the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
+from fastapi.testclient import TestClient
+from test_store import make_article, prose
+from test_store_claims import find
 
 from claimdesk.analyze.claims import build_claims
 from claimdesk.analyze.nlp import load_nlp
 from claimdesk.analyze.parse import with_paragraphs
 from claimdesk.model import Claim, RawDocument, Span
+from claimdesk.store import Store
+from claimdesk.web import create_app
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +165,24 @@ def test_speaker_type_and_target_go_through_the_contract_and_the_store(tmp_path)
         added = store.add(article, line_keys=set(), claims=[claim])
         (stored,) = store.get(added.id).claims
     assert (stored.speaker_type, stored.target) == ("organisation", claim.target)
+
+
+def test_an_unresolved_source_is_shown_as_written_and_never_a_speaker_page(tmp_path):
+    """A claim whose source the text does not resolve ("they" with no antecedent) keeps
+    the words as written, marked unresolved, on the article and claim pages and in lists;
+    a claim with no source at all says so."""
+    article = make_article("Road closed", ["They claimed that the road was closed. " + prose(1, words=20),
+                                            "It was said that the bridge would reopen. " + prose(2, words=20)],
+                           url="https://news.example/road")
+    with Store(str(tmp_path / "desk.db")) as opened:
+        opened.add(article, line_keys=set(), claims=[
+            Claim(source=find(article, "They"), speaker=None, speaker_type="unresolved", cue=find(article, "claimed"),
+                  content=find(article, "that the road was closed"), hedge="claims"),
+            Claim(source=None, speaker=None, cue=find(article, "said"),
+                  content=find(article, "that the bridge would reopen"), hedge="states")])
+        client = TestClient(create_app(opened, base_url="https://desk.example"))
+        for url in (f"/articles/{article.raw.id}", f"/claims/{article.raw.id}/0"):
+            page = client.get(url).text
+            assert re.search(r'<span class="claim-source unresolved"[^>]*>“They” <small>unresolved</small></span>', page), url
+            assert "/speakers/They" not in page and "/speakers/None" not in page
+        assert "no stated source" in client.get(f"/articles/{article.raw.id}").text

@@ -374,3 +374,4 @@ def test_an_article_analysed_in_part_says_where_analysis_stopped(tmp_path):
         opened.add(whole, line_keys=set())
         shown = client.get(f"/articles/{whole.raw.id}").text
         assert "analysis-note" not in shown and "analysis-stop" not in shown
+

@@ -53,12 +53,22 @@ def claim_lines(refs) -> Markup:
     return Markup("".join(_claim_line(ref) for ref in refs))
 
 
+def source_html(speaker: str | None, source: str | None) -> str:
+    """Who made a claim: their speaker page; else, when the text names a source that
+    cannot be told (a pronoun with no antecedent, "the ad"), that source as written and
+    marked unresolved, never a speaker page; else that the text states no source."""
+    e = escaped
+    if speaker:
+        return f'<a class="claim-source" href="{e(links.speaker_url(speaker))}">{e(speaker)}</a>'
+    if source and source.strip():
+        return (f'<span class="claim-source unresolved" title="the text does not say who this is">'
+                f'“{e(" ".join(source.split()))}” <small>unresolved</small></span>')
+    return '<span class="claim-source">no stated source</span>'
+
+
 def _claim_line(ref) -> str:
     e = escaped  # each text escaped; the desk's URLs are percent-encoded (nothing to escape) but escaped too
-    if ref.speaker:
-        source = f'<a class="claim-source" href="{e(links.speaker_url(ref.speaker))}">{e(ref.speaker)}</a>'
-    else:
-        source = '<span class="claim-source">no stated source</span>'
+    source = source_html(ref.speaker, ref.source)
     medium = f'\n  <span class="claim-medium">({e(ref.medium)})</span>' if ref.medium else ""
     hedge = e(ref.hedge)
     return (
@@ -103,10 +113,7 @@ def article_claims(page) -> Markup:
     e, text, article_id = escape, page.stored.article.raw.text, page.stored.article.raw.id
     items = []
     for seq, claim in page.claims:
-        if claim.speaker:
-            source = f'<a class="claim-source" href="{e(links.speaker_url(claim.speaker))}">{e(claim.speaker)}</a>'
-        else:
-            source = '<span class="claim-source">no stated source</span>'
+        source = source_html(claim.speaker, claim.source.of(text) if claim.source else None)
         items.append(
             f'    <li>\n      {source}\n'
             f'      <mark class="claim-cue hedge-{e(claim.hedge)}">{e(claim.cue.of(text))}</mark>\n'
@@ -169,6 +176,7 @@ def timeline_svg(chart, name: str) -> Markup:
 environment.globals.update(
     claim_line=claim_line,
     claim_lines=claim_lines,
+    source_html=lambda speaker, source: Markup(source_html(speaker, source)),
     headline_badge=headline_badge,
     mention_items=mention_items,
     article_claims=article_claims,
