@@ -443,5 +443,58 @@ def demo(db: DbOption = None, no_serve: Annotated[bool, typer.Option("--no-serve
     raise typer.Exit(1 if summary.errors else 0)
 
 
+@app.command("match")
+def match(
+    queries: Annotated[str, typer.Argument(metavar="QUERIES.tsv|TEXT", help="A file of (id, text) rows with a header row, or one text to match.")],
+    against: Annotated[Path, typer.Option("--against", metavar="CLAIMS.tsv|FOLDER", help="Known claims: (id, text[, title]) rows with a header row, or a folder saved with --save.")],
+    out_path: Annotated[Optional[Path], typer.Option("--out", metavar="RUN", help="Write the TREC run here [default: stdout].")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Matches per query.")] = 5,
+    save: Annotated[Optional[Path], typer.Option("--save", metavar="FOLDER", help="Keep the indexed claims in FOLDER, to match against it again without embedding them anew.")] = None,
+) -> None:
+    """Which known claims does each query repeat? Writes TREC run lines `qid Q0 claim_id rank score claimdesk`.
+
+    Given one TEXT instead of a file, prints its nearest claims readably. Bad rows are reported
+    as FILE:LINE on stderr and skipped; exit 1 when any were.
+    """
+    from .corpus.match import Matcher, read_claims, read_queries, read_tsv_file, trec_lines
+
+    problems: list[str] = []
+    try:
+        if against.is_dir():
+            matcher = Matcher.load(against)
+        else:
+            claims, problems = read_tsv_file(against, read_claims)
+            matcher = Matcher()
+            with _progress(err) as progress:
+                task = progress.add_task("indexing claims", total=len(claims))
+                matcher.add(claims, progress=lambda n: progress.advance(task, n))
+        batch = read_tsv_file(queries, read_queries) if Path(queries).is_file() else None
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        err.print(f"error: {e}", style="red", highlight=False, markup=False)
+        raise typer.Exit(2)
+    if save:
+        matcher.save(save)
+    if batch is None:
+        from rich.markup import escape
+
+        for m in matcher.match([queries], top=top)[0]:
+            out.print(f"[bold]{escape(m.claim.id)}[/]  similarity {m.similarity:.2f}  {escape(m.claim.text)}"
+                      + (f"  [dim]({escape(m.claim.title)})[/]" if m.claim.title else ""), highlight=False)
+    else:
+        pairs, bad = batch
+        problems += bad
+        stream = open(out_path, "w", encoding="utf-8") if out_path else sys.stdout
+        with stream, _progress(err) as progress:
+            task = progress.add_task("matching", total=len(pairs))
+            for start in range(0, len(pairs), 64):
+                chunk = pairs[start:start + 64]
+                for (qid, _), matches in zip(chunk, matcher.match([text for _, text in chunk], top=top)):
+                    stream.writelines(line + "\n" for line in trec_lines(qid, matches))
+                progress.advance(task, len(chunk))
+    for problem in problems:
+        err.print(f"error: {problem}", style="red", highlight=False, markup=False)
+    raise typer.Exit(1 if problems else 0)
+
+
 if __name__ == "__main__":
     app()
