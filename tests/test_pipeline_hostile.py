@@ -113,80 +113,64 @@ def _ingest(tmp_path, files: dict[str, str]):
     return paths, store, pipeline.ingest(paths, store)
 
 
-def test_an_article_the_taggers_fail_on_is_named_and_the_rest_are_stored(tmp_path, monkeypatch):
+def _poisoned(real, error: Exception, text_of):
+    """``real`` that raises ``error`` for the article whose text (``text_of`` its first
+    argument) carries the word POISON, and does its work for every other."""
+    def stage(first, *args, **kwargs):
+        if "POISON" in text_of(first):
+            raise error
+        return real(first, *args, **kwargs)
+    return stage
+
+
+def _patch_taggers(monkeypatch):
     from claimdesk.analyze import claims
 
-    real = claims.build_claims
-
-    def breaks_on_poison(doc, found):
-        if "POISON" in doc.text:
-            raise RuntimeError("tagger exploded")
-        return real(doc, found)
-
-    monkeypatch.setattr(claims, "build_claims", breaks_on_poison)
-    files = {**GOOD, "poison.txt": "Poisoned story\n\nThe POISON minister said that all was well.\n"}
-    paths, store, summary = _ingest(tmp_path, files)
-    with store:
-        assert summary.new == 2 and store.stats()["documents"] == 2
-        (error,) = summary.errors
-        assert error.input.endswith("poison.txt") and "analysis failed: RuntimeError: tagger exploded" in error.cause
-        assert store.stats()["errors"] == 1
-        assert all(store.get(i).claims for i in summary.ids)  # the good articles kept their analysis
+    monkeypatch.setattr(claims, "build_claims", _poisoned(claims.build_claims, RuntimeError("tagger exploded"),
+                                                          lambda doc: doc.text))
 
 
-def test_an_article_the_parser_fails_on_is_named_and_the_rest_are_parsed(tmp_path, monkeypatch):
-    real = parse_module.kept_text
-
-    def breaks_on_poison(article):
-        if "POISON" in article.raw.text:
-            raise ValueError("[E088] Text of length 1200000 exceeds maximum of 1000000")
-        return real(article)
-
-    monkeypatch.setattr(parse_module, "kept_text", breaks_on_poison)
-    files = {"a.txt": GOOD["harbour.txt"], "b-poison.txt": "Poisoned\n\nThe POISON minister said so.\n",
-             "c.txt": GOOD["tender.txt"]}
-    paths, store, summary = _ingest(tmp_path, files)
-    with store:
-        assert summary.new == 2
-        (error,) = summary.errors
-        assert error.input.endswith("b-poison.txt") and error.cause.startswith("parsing failed: ValueError: [E088]")
-        assert all(store.get(i).claims for i in summary.ids)
+def _patch_parser(monkeypatch):
+    monkeypatch.setattr(parse_module, "kept_text", _poisoned(
+        parse_module.kept_text, ValueError("[E088] Text of length 1200000 exceeds maximum of 1000000"),
+        lambda article: article.raw.text))
 
 
-def test_an_article_the_store_refuses_is_named_and_the_rest_are_stored(tmp_path, monkeypatch):
+def _patch_store(monkeypatch):
     real = Store.add
 
-    def refuses_poison(self, article, **kwargs):
+    def add(self, article, **kwargs):
         if "POISON" in article.raw.text:
             raise OSError("disk I/O error")
         return real(self, article, **kwargs)
 
-    monkeypatch.setattr(Store, "add", refuses_poison)
-    files = {**GOOD, "poison.txt": "Poisoned\n\nThe POISON minister said so.\n"}
+    monkeypatch.setattr(Store, "add", add)
+
+
+def _patch_cleaner(monkeypatch):
+    monkeypatch.setattr(pipeline, "clean", _poisoned(pipeline.clean, IndexError("line index out of range"),
+                                                     lambda doc: doc.text))
+
+
+@pytest.mark.parametrize("patch, cause", [
+    (_patch_cleaner, "cleaning failed: IndexError: line index out of range"),
+    (_patch_parser, "parsing failed: ValueError: [E088] Text of length 1200000 exceeds maximum of 1000000"),
+    (_patch_taggers, "analysis failed: RuntimeError: tagger exploded"),
+    (_patch_store, "could not store: OSError: disk I/O error"),
+], ids=["cleaner", "parser", "taggers", "store"])
+def test_an_article_a_stage_fails_on_is_named_and_the_rest_of_the_batch_is_stored_whole(tmp_path, monkeypatch, patch, cause):
+    """The failing article sits between two good ones, so that a batched stage (the
+    parse, the taggers) has to tell which article broke it."""
+    patch(monkeypatch)
+    files = {"a.txt": GOOD["harbour.txt"], "b-poison.txt": "Poisoned story\n\nThe POISON minister said that all was well.\n",
+             "c.txt": GOOD["tender.txt"]}
     paths, store, summary = _ingest(tmp_path, files)
     with store:
         assert summary.new == 2 and store.stats()["documents"] == 2
         (error,) = summary.errors
-        assert error.input.endswith("poison.txt") and error.cause == "could not store: OSError: disk I/O error"
-
-
-def test_an_article_the_cleaner_fails_on_is_named_and_the_rest_are_stored(tmp_path, monkeypatch):
-    from claimdesk import pipeline as module
-
-    real = module.clean
-
-    def breaks_on_poison(doc, counts=None):
-        if "POISON" in doc.text:
-            raise IndexError("line index out of range")
-        return real(doc, counts)
-
-    monkeypatch.setattr(module, "clean", breaks_on_poison)
-    files = {**GOOD, "poison.txt": "Poisoned\n\nThe POISON minister said so.\n"}
-    paths, store, summary = _ingest(tmp_path, files)
-    with store:
-        assert summary.new == 2
-        (error,) = summary.errors
-        assert error.input.endswith("poison.txt") and error.cause.startswith("cleaning failed: IndexError")
+        assert error.input.endswith("b-poison.txt") and error.cause == cause
+        assert store.stats()["errors"] == 1
+        assert all(store.get(i).claims for i in summary.ids)  # the good articles kept their analysis
 
 
 def test_a_chunk_holds_a_bounded_amount_of_text():

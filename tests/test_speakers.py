@@ -8,36 +8,16 @@ content as a tagger would find them), so these check what claimdesk makes of the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-import pytest
 from fastapi.testclient import TestClient
+from test_claims import Given, at, nlp  # noqa: F401  (nlp is a fixture the tests here take)
 from test_store import make_article, prose
 from test_store_claims import find
 
 from claimdesk.analyze.claims import build_claims
-from claimdesk.analyze.nlp import load_nlp
-from claimdesk.analyze.parse import with_paragraphs
 from claimdesk.model import Claim, RawDocument, Span
 from claimdesk.store import Store
 from claimdesk.web import create_app
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return with_paragraphs(load_nlp())
-
-
-@dataclass(frozen=True)
-class Given:
-    source: tuple[int, int] | None
-    cue: tuple[int, int]
-    content: tuple[int, int]
-
-
-def at(text: str, piece: str, after: str = "") -> tuple[int, int]:
-    start = text.index(piece, text.index(after) if after else 0)
-    return start, start + len(piece)
 
 
 def claims_of(nlp, text: str, *given: tuple) -> dict[str, Claim]:
