@@ -87,10 +87,11 @@ def test_index_grows_and_round_trips_through_a_folder(encode, tmp_path):
 
 def test_the_graph_grows_past_its_first_capacity(encode):
     m = Matcher(encode)
-    claims = [Claim(f"n{i}", f"Claim number {i} about the harbour crane.") for i in range(40)]
-    for i in range(0, 40, 7):
-        m.add(claims[i:i + 7], batch=3)
-    assert len(m) == len(m.vectors) == len(m.lexical) == 40
+    claims = [Claim(f"n{i}", f"Claim number {i} about the harbour crane.") for i in range(20)]
+    for i in range(0, 20, 10):  # the graph starts with room for 16
+        m.add(claims[i:i + 10], batch=5)
+    assert len(m) == len(m.vectors) == len(m.lexical) == 20
+    assert m.vectors._index.get_max_elements() >= 20
 
 
 def test_empty_matcher_and_empty_queries(encode):
