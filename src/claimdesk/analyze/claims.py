@@ -34,11 +34,11 @@ def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[En
     people = find_people(doc, media_ranges + outlets)  # an outlet is nobody, whatever its label
     sources = [a.source or _implicit_source(doc, a.cue) for a in attributions]
     context = Context(doc, people, media_ranges + outlets,
-                      [(source, a.cue, a.content) for source, a in zip(sources, attributions)])
+                      [(source, a.cue, a.content) for source, a in zip(sources, attributions)], text)
     claims: list[Claim] = []
     last_medium: dict[str, Span] = {}
     for a, source in zip(attributions, sources):
-        if _junk(doc, source, a.cue):
+        if _junk(doc, text, source, a.cue):
             continue
         accused = accusation(doc, a.cue)
         if accused is not None and (source is None or _overlap(source, accused.target)):
@@ -127,10 +127,10 @@ def _person_subject(verb) -> CharSpan | None:
     return name[0].idx, name[-1].idx + len(name[-1].text)
 
 
-def _junk(doc: Doc, source: CharSpan | None, cue: CharSpan) -> bool:
+def _junk(doc: Doc, text: str, source: CharSpan | None, cue: CharSpan) -> bool:
     """An attribution made of punctuation ("MORE (R): ...", a line label) whose label names
     no one is page text, not a claim."""
-    if source is None or any(ch.isalpha() for ch in doc.text[cue[0] : cue[1]]):
+    if source is None or any(ch.isalpha() for ch in text[cue[0] : cue[1]]):
         return False
     return names_no_one(doc, source)
 
