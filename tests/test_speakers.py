@@ -166,3 +166,14 @@ def test_an_unresolved_source_is_shown_as_written_and_never_a_speaker_page(tmp_p
             assert re.search(r'<span class="claim-source unresolved"[^>]*>“They” <small>unresolved</small></span>', page), url
             assert "/speakers/They" not in page and "/speakers/None" not in page
         assert "no stated source" in client.get(f"/articles/{article.raw.id}").text
+
+
+def test_a_surname_the_tagger_reads_as_a_common_noun_is_still_the_person(nlp):
+    """spaCy reads this "Trump" as a common noun ("trump", the card): a capitalised word
+    inside a sentence that is the surname of the article's person is that person."""
+    text = ("Donald Trump spoke in Ohio.\n\n"
+            "“The unfairness of the tax laws is unbelievable,” Trump said at a campaign stop this week.")
+    assert [t.pos_ for t in nlp(text) if t.text == "Trump"][-1] == "NOUN"  # the case this guards
+    claims = claims_of(nlp, text, ("Trump", "said", "The unfairness of the tax laws is unbelievable", "Ohio"))
+    claim = claims["The unfairness of"]
+    assert (claim.speaker, claim.speaker_type) == ("Donald Trump", "person")

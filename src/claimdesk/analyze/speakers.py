@@ -181,9 +181,15 @@ def _person(ctx: Context, words: list[Token]):
     inside = {t.i for t in words}
     head = next(t for t in words if t.head.i not in inside or t.head == t)
     head = next((c for c in head.children if c.dep_ == "appos" and c.i in inside and c.pos_ == "PROPN"), head)
-    if head.pos_ != "PROPN" and head.ent_type_ != "PERSON":
+    if head.pos_ != "PROPN" and head.ent_type_ != "PERSON" and not _capitalised_inside(head):
         return None
     return ctx.people.by_surname(head.text)
+
+
+def _capitalised_inside(token: Token) -> bool:
+    """A capitalised word inside a sentence: a name the tagger read as a common noun
+    ("Trump" as the card game's word), which is a person when the article names one so."""
+    return token.is_title and token.i != token.sent.start
 
 
 def _named_type(head: Token) -> str | None:
