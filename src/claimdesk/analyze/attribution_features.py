@@ -23,6 +23,8 @@ are exactly those the Token API gives: the trained weights depend on them.
 
 from __future__ import annotations
 
+import re
+
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -54,6 +56,8 @@ from spacy.tokens import Doc, Span, Token
 QUOTES = frozenset(('"', "“", "”", "«", "»", "„", "‟", "''", "``"))
 OPEN_QUOTES = frozenset(("“", "«", "„", "‟", "``"))
 TOGGLING_QUOTES = frozenset(('"', "''"))
+# any quote mark in a text, the longest first ("''" before a lone mark); no mark is a prefix of another
+QUOTE_MARK = re.compile("|".join(re.escape(mark) for mark in sorted(QUOTES, key=len, reverse=True)))
 SENTENCE_CLOSES_QUOTE = ("”", '"', "''")  # endings of a sentence that closes its quotation (``role_window``)
 CHILD_DEPS = frozenset(("ccomp", "nsubj", "dobj", "xcomp", "mark", "prep", "nsubjpass", "agent", "advcl",
                         "parataxis", "neg", "aux"))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from ..model import Claim, Entity, Span
-from .attribution_features import OPEN_QUOTES, QUOTES, TOGGLING_QUOTES
+from .attribution_features import OPEN_QUOTES, QUOTE_MARK, TOGGLING_QUOTES
 from .entities import find_entities
 from .hedge import grade
 from .medium import find_medium, named_outlets
@@ -86,16 +86,15 @@ def _within_paragraph(text: str, content: CharSpan, cue: CharSpan) -> CharSpan:
     return start, paragraph_end
 
 
-_QUOTE_MARK = re.compile("|".join(re.escape(mark) for mark in sorted(QUOTES, key=len, reverse=True)))
 _SPACE = re.compile(r"\s*")
 
 
 def _quotation_runs_on(text: str, paragraph_start: int, paragraph_end: int) -> bool:
     """The paragraph ends inside a quotation and the next paragraph opens with a quote mark."""
     inside = False
-    for mark in _QUOTE_MARK.findall(text, paragraph_start, paragraph_end):
+    for mark in QUOTE_MARK.findall(text, paragraph_start, paragraph_end):
         inside = mark in OPEN_QUOTES or (mark in TOGGLING_QUOTES and not inside)
-    return inside and _QUOTE_MARK.match(text, _SPACE.match(text, paragraph_end).end()) is not None
+    return inside and QUOTE_MARK.match(text, _SPACE.match(text, paragraph_end).end()) is not None
 
 
 def _implicit_source(doc: Doc, cue: CharSpan) -> CharSpan | None:

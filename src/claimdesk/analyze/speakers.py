@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .attribution_features import OPEN_QUOTES, QUOTES, TOGGLING_QUOTES
+from .attribution_features import OPEN_QUOTES, QUOTE_MARK, TOGGLING_QUOTES
 from .medium import VEHICLES
 from .people import People, resolve_pronoun
 
@@ -152,7 +152,7 @@ def _phrase(ctx: Context, words: list[Token]) -> Speaker:
     if person is not None:
         return Speaker(person.name, "person")
     text = ctx.text
-    head = next(t for t in words if t.head.i not in {w.i for w in words} or t.head == t)
+    head = _head(words)
     outlet = next(((s, e) for s, e in ctx.outlets if s <= head.idx < e), None)
     if outlet is not None:
         return Speaker(_without_the(text[outlet[0] : outlet[1]]), "medium")
@@ -179,11 +179,17 @@ def _person(ctx: Context, words: list[Token]):
     interview") or by the name in apposition to its head ("her deputy, Petr Valen,"); not a
     person merely named inside it ("Trump lawyer Marc Kasowitz", "McConnell aides")."""
     inside = {t.i for t in words}
-    head = next(t for t in words if t.head.i not in inside or t.head == t)
+    head = _head(words)
     head = next((c for c in head.children if c.dep_ == "appos" and c.i in inside and c.pos_ == "PROPN"), head)
     if head.pos_ != "PROPN" and head.ent_type_ != "PERSON" and not _capitalised_inside(head):
         return None
     return ctx.people.by_surname(head.text)
+
+
+def _head(words: list[Token]) -> Token:
+    """The word of a phrase the rest hangs from (its first such word, should the parse give two)."""
+    inside = {t.i for t in words}
+    return next(t for t in words if t.head.i not in inside or t.head == t)
 
 
 def _capitalised_inside(token: Token) -> bool:
@@ -285,19 +291,14 @@ def _quotation_around(text: str, at: int) -> CharSpan | None:
     """The quotation (from its opening mark to its closing mark or the paragraph's end) that ``at`` stands in."""
     start, end = _paragraph(text, at)
     opened = None
-    i = start
-    while i < end:
-        mark = next((q for q in QUOTES if text.startswith(q, i)), None)
-        if mark is None:
-            i += 1
-            continue
+    for found in QUOTE_MARK.finditer(text, start, end):
+        mark, i = found.group(), found.start()
         if opened is None and (mark in OPEN_QUOTES or mark in TOGGLING_QUOTES):
             opened = i
         elif opened is not None and mark not in OPEN_QUOTES:
             if opened <= at < i:
-                return opened, i + len(mark)
+                return opened, found.end()
             opened = None
-        i += len(mark)
     return (opened, end) if opened is not None and opened <= at else None
 
 
