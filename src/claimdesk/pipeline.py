@@ -149,6 +149,7 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
         summary.errors.append(error)
         sink.error(error)
 
+    grouping: dict[str, str] = {}  # stored articles with claims (id: input name), grouped at the end of their chunk
     for chunk in chunks(read_all(inputs, fetch=fetch, max_bytes=max_bytes, on_input=sink.input_done), chunk_size):
         docs = [item for item in chunk if isinstance(item, RawDocument)]
         for error in (item for item in chunk if isinstance(item, IngestError)):
@@ -173,7 +174,42 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
             summary.versions += added.status == "version"
             summary.near_duplicates += bool(added.near_duplicates) and added.status != "duplicate"
             sink.article(analysis, added)
+            if analysis.claims and added.status != "duplicate":
+                grouping[added.id] = analysis.article.raw.name
+        _group_claims(store, grouping, failed)
+        grouping = {}
+    _save_claim_index(store)
     return summary
+
+
+def _group_claims(store, ids: dict[str, str], failed: Callable[[IngestError], None]) -> None:
+    """Match a chunk's new claims against the stored ones (claim groups, ``store.groups``),
+    unless $CLAIMDESK_CLAIM_GROUPS is off. The articles are stored already: a matching
+    failure is reported as an error naming the article and loses nothing (its claims are
+    grouped by the next run)."""
+    from .store import Store, groups
+
+    if not ids or not groups.enabled() or not isinstance(store, Store):
+        return
+    try:
+        done = groups.group_articles(store, list(ids))
+    except Exception as err:  # the whole step failed (the model would not load, the database went away)
+        for name in ids.values():
+            failed(IngestError(name, f"stored, but claim matching failed: {type(err).__name__}: {err}"))
+        return
+    for id_, cause in done.failed:
+        failed(IngestError(ids.get(id_, id_), f"stored, but {cause}"))
+
+
+def _save_claim_index(store) -> None:
+    """Keep the matcher beside the store for the next process (a cache: losing it costs a rebuild)."""
+    from .store import Store, groups
+
+    if groups.enabled() and isinstance(store, Store):
+        try:
+            groups.save(store)
+        except OSError:
+            pass
 
 
 def _record(store, error: IngestError) -> None:

@@ -10,7 +10,8 @@ Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0005 the review desk: ``users``, ``sessions``, ``signin_attempts``, ``review_revisions``,
 ``review_publications``; 0006 the web desk's indexes; 0007 ``person_counts``; 0008 ``person_claims``;
 0009 ``person_articles``; 0010 a covering index for person summaries; 0011
-``documents.analysed_end``; 0012 ``claims.speaker_type``, ``claims.target_start`` and ``claims.target_end``.
+``documents.analysed_end``; 0012 ``claims.speaker_type``, ``claims.target_start`` and ``claims.target_end``;
+0014 claim groups: ``claim_index`` and ``review_propagations`` (``claimdesk.store.groups``).
 """
 
 from __future__ import annotations
@@ -368,3 +369,64 @@ review_publications = ReviewPublicationRow.__table__
 person_counts = PersonCountRow.__table__
 person_claims = PersonClaimRow.__table__
 person_articles = PersonArticleRow.__table__
+
+
+# -- claim groups (revision 0014, ``claimdesk.store.groups``) ---------------------------
+
+
+class ClaimIndexRow(Base):
+    """A claim as the claim matcher holds it: its embedding and the group it joined.
+
+    ``pk`` is the claim's number in the matcher (rows enter in pk order, so a cached
+    index catches up from the rows past the last pk it holds); ``group_pk`` is the pk
+    of the group's first claim. ``matched_pk``, ``similarity`` and ``reason`` say which
+    stored claim decided the grouping and why (``corpus.groups.decide``)."""
+
+    __tablename__ = "claim_index"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_pk: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # unit float32 embedding, little-endian
+    group_pk: Mapped[int] = mapped_column(Integer)
+    matched_pk: Mapped[int | None] = mapped_column(Integer)
+    similarity: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)  # new, similar, contained
+    at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        ForeignKeyConstraint(["doc_pk", "seq"], ["claims.doc_pk", "claims.seq"], ondelete="CASCADE"),
+        Index("ix_claim_index_doc_pk_seq", "doc_pk", "seq", unique=True),
+        Index("ix_claim_index_group_pk", "group_pk"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class ReviewPropagationRow(Base):
+    """An editor confirmed or rejected a published review (``revision_pk`` of the claim
+    ``source_*``) for another claim of its group (``doc_pk``, ``seq``); append-only, the
+    latest row per (claim, source claim) stands."""
+
+    __tablename__ = "review_propagations"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_pk: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    source_doc_pk: Mapped[int] = mapped_column(Integer)
+    source_seq: Mapped[int] = mapped_column(Integer)
+    revision_pk: Mapped[int] = mapped_column(ForeignKey("review_revisions.pk"))
+    action: Mapped[str] = mapped_column(Text)  # confirmed, rejected
+    editor_pk: Mapped[int] = mapped_column(ForeignKey("users.pk"))
+    at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        ForeignKeyConstraint(["doc_pk", "seq"], ["claims.doc_pk", "claims.seq"]),
+        ForeignKeyConstraint(["source_doc_pk", "source_seq"], ["claims.doc_pk", "claims.seq"]),
+        Index("ix_review_propagations_doc_pk_seq", "doc_pk", "seq"),
+        Index("ix_review_propagations_source_doc_pk_source_seq", "source_doc_pk", "source_seq"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+claim_index = ClaimIndexRow.__table__
+review_propagations = ReviewPropagationRow.__table__
