@@ -193,3 +193,236 @@ def test_matching_can_be_switched_off(tmp_path, monkeypatch):
     assert pipeline.ingest(["x"], db).new == 1
     assert count(db, "claim_index") == 0
     db.close()
+
+
+# -- review propagation in the store ------------------------------------------------------------
+
+
+@pytest.fixture
+def grouped(store):
+    """Four appearances of one claim (three outlets and the original) and an unrelated
+    claim, with a reviewer and an editor."""
+    from claimdesk.store import reviews
+
+    store.keys = [put(store, [("Elman Mammadov", "claimed", MINES)], outlet=f"{name}.example",
+                      url=f"https://{name}.example/mines", published=f"2023-12-{19 + i}")
+                  for i, name in enumerate(("one", "two", "three", "four"))]
+    store.other = put(store, [("The ministry", "said", GRAIN)], outlet="five.example")
+    cheap = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$1bbGCHGNaAgqK7xDEFsYmg"
+    for name, role in (("rev", "reviewer"), ("ed", "editor")):
+        reviews.add_user(store, name, cheap, role)
+    return store
+
+
+def keys(store):
+    from claimdesk.store.reviews import claim_key
+
+    return [claim_key(article_id, 0) for article_id in store.keys]
+
+
+def publish_first(store):
+    from claimdesk.store import reviews
+
+    original = keys(store)[0]
+    review = reviews.add_review(store, original, rating="False", rationale="No convoy crossed.", reviewer="rev")
+    reviews.publish(store, original, editor="ed", revision=review.revision)
+    return original, review
+
+
+def test_a_published_review_is_offered_then_confirmed_or_rejected_per_repeat(grouped):
+    from claimdesk.store import propagation, reviews
+
+    original, two, three, four = keys(grouped)
+    assert propagation.offers(grouped, original) == []  # nothing published yet: nothing offered
+    reviews.add_review(grouped, original, rating="False", rationale="draft", reviewer="rev")
+    assert propagation.offers(grouped, original) == []  # a draft is never offered
+    review = reviews.publish(grouped, original, editor="ed")
+    assert [(o.key, o.state) for o in propagation.offers(grouped, original)] == [
+        (two, "offered"), (three, "offered"), (four, "offered")]
+    assert propagation.borrowed(grouped, two) == []  # offered is not published
+
+    assert propagation.decide(grouped, original, [two], "confirmed", editor="ed") == [two]
+    assert propagation.decide(grouped, original, [three], "rejected", editor="ed") == [three]
+    states = {o.key: (o.state, o.editor) for o in propagation.offers(grouped, original)}
+    assert states == {two: ("confirmed", "ed"), three: ("rejected", "ed"), four: ("offered", None)}
+    [borrowed] = propagation.borrowed(grouped, two)
+    assert (borrowed.source, borrowed.rating, borrowed.revision, borrowed.confirmed_by) == (original, "False",
+                                                                                           review.revision, "ed")
+    assert propagation.borrowed(grouped, three) == [] and propagation.borrowed(grouped, four) == []
+    assert [ref.article_id for ref, _ in propagation.appearances(grouped, original)] == [grouped.keys[1]]
+
+    # confirm all: every appearance still offered, none decided already
+    assert propagation.decide(grouped, original, None, "confirmed", editor="ed") == [four]
+    assert {o.key: o.state for o in propagation.offers(grouped, original)}[three] == "rejected"
+    assert count(grouped, "review_propagations") == 3
+
+    # a claim outside the group, the original itself, an unknown action: refused
+    from claimdesk.store.reviews import claim_key
+
+    for stray in (claim_key(grouped.other, 0), original):
+        with pytest.raises(propagation.NotOffered):
+            propagation.decide(grouped, original, [stray], "confirmed", editor="ed")
+    with pytest.raises(propagation.NotOffered):
+        propagation.decide(grouped, original, [two], "published", editor="ed")
+
+    # a new revision published on the original takes the verdict off the repeats until confirmed again
+    newer = reviews.add_review(grouped, original, rating="Misleading", rationale="Some did.", reviewer="rev",
+                               based_on=review.revision)
+    reviews.publish(grouped, original, editor="ed", revision=newer.revision)
+    assert {o.state for o in propagation.offers(grouped, original)} == {"offered"}
+    assert propagation.borrowed(grouped, two) == []
+    reviews.unpublish(grouped, original, editor="ed")
+    assert propagation.offers(grouped, original) == []
+    with pytest.raises(propagation.NotOffered):
+        propagation.decide(grouped, original, None, "confirmed", editor="ed")
+
+
+# -- the web desk ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def web(grouped, monkeypatch):
+    from argon2 import PasswordHasher
+
+    from claimdesk import accounts
+    from claimdesk.store import reviews
+    from claimdesk.web import create_app
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    reviews.set_password_hash(grouped, "ed", accounts.hash_password("a long enough passphrase"))
+    reviews.set_password_hash(grouped, "rev", accounts.hash_password("a long enough passphrase"))
+    return create_app(grouped, base_url="http://testserver")
+
+
+def sign_in(app, name):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    token = re.search(r'name="csrf_token" value="([^"]*)"', browser.get("/signin").text).group(1)
+    response = browser.post("/signin", data={"name": name, "password": "a long enough passphrase",
+                                             "csrf_token": token, "next": "/"})
+    assert response.status_code == 303
+    return browser
+
+
+def token_of(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]*)"', html).group(1)
+
+
+def claim_path(key):
+    article_id, seq = key.split(":")
+    return f"/claims/{article_id}/{seq}"
+
+
+def jsonld(html: str) -> dict:
+    import re
+
+    return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+
+
+def test_claim_page_lists_the_group_oldest_first_and_the_article_page_marks_repeats(web, grouped):
+    from fastapi.testclient import TestClient
+
+    reader = TestClient(web)
+    original, two, three, four = keys(grouped)
+    page = reader.get(claim_path(three)).text
+    assert "4 appearances" in page
+    outlets = [o for o in ("one.example", "two.example", "three.example", "four.example") if o in page]
+    assert outlets == ["one.example", "two.example", "three.example", "four.example"]
+    assert page.index("one.example") < page.index("two.example") < page.index("four.example")
+    assert page.count('class="badge earliest"') == 1 and "2023-12-19 <strong class=\"badge earliest\">" in page
+    assert "(this appearance)" in page and "Elman Mammadov" in page and "claims" in page
+    article = reader.get(f"/articles/{grouped.keys[0]}").text
+    assert "also in 3 other articles" in article and f'{claim_path(original)}#group' in article
+    assert "also in" not in reader.get(f"/articles/{grouped.other}").text
+    assert "Not found in any other article" in reader.get(claim_path(f"{grouped.other}:0")).text
+    data = reader.get(f"/api/claims/{grouped.keys[1]}/0/group").json()
+    assert [a["outlet"] for a in data["appearances"]] == ["one.example", "two.example", "three.example", "four.example"]
+    assert [a["earliest"] for a in data["appearances"]] == [True, False, False, False]
+
+
+def test_propagation_through_the_forms_and_the_claimreview_appearances(web, grouped):
+    from fastapi.testclient import TestClient
+
+    original, two, three, four = keys(grouped)
+    publish_first(grouped)
+    public = TestClient(web)
+    assert "offered" not in public.get(claim_path(original)).text  # offers are for the desk
+    assert "the desk's review of" not in public.get(claim_path(two)).text  # nothing published on the repeat yet
+    assert isinstance(jsonld(public.get(claim_path(original)).text)["itemReviewed"]["appearance"], dict)
+
+    reviewer = sign_in(web, "rev")
+    page = reviewer.get(claim_path(original)).text
+    assert f'data-claim="{two}" data-state="offered"' in page and "Confirm</button>" not in page  # editors only
+    refused = reviewer.post(f"{claim_path(original)}/propagate",
+                            data={"csrf_token": token_of(page), "repeat": two, "action": "confirmed"})
+    assert refused.status_code == 403
+
+    editor = sign_in(web, "ed")
+    page = editor.get(claim_path(original)).text
+    assert page.count("Confirm</button>") == 3 and "Confirm for all offered appearances" in page
+    token = token_of(page)
+    assert editor.post(f"{claim_path(original)}/propagate", data={"repeat": two, "action": "confirmed"}).status_code == 403
+    done = editor.post(f"{claim_path(original)}/propagate", data={"csrf_token": token, "repeat": two, "action": "confirmed"})
+    assert done.status_code == 303 and done.headers["location"].endswith("#group")
+    editor.post(f"{claim_path(original)}/propagate", data={"csrf_token": token, "repeat": three, "action": "rejected"})
+    page = editor.get(claim_path(original)).text
+    assert f'data-claim="{two}" data-state="confirmed"' in page and f'data-claim="{three}" data-state="rejected"' in page
+    assert "confirmed</span> by ed" in page
+
+    repeat = public.get(claim_path(two)).text
+    assert "<strong>False</strong>: the desk's review of" in repeat and f'{claim_path(original)}#reviews' in repeat
+    assert "the desk's review of" not in public.get(claim_path(three)).text
+    appearance = jsonld(public.get(claim_path(original)).text)["itemReviewed"]["appearance"]
+    assert [a["url"] for a in appearance] == ["https://one.example/mines", "https://two.example/mines"]
+    assert appearance[1]["publisher"]["name"] == "two.example"
+
+    # all at once, through the API: the one left offered
+    token = editor.get("/api/me").json()["csrf_token"]
+    answer = editor.post(f"/api/reviews/{grouped.keys[0]}/0/propagate?action=confirmed", headers={"X-CSRF-Token": token})
+    assert answer.json()["decided"] == [four]
+    appearance = json.loads(public.get("/claimreview.jsonl").text.splitlines()[0])["itemReviewed"]["appearance"]
+    assert [a["url"] for a in appearance] == ["https://one.example/mines", "https://two.example/mines",
+                                              "https://four.example/mines"]
+    assert public.get(f"/api/reviews/{grouped.keys[0]}/0").json()["claim_review"]["itemReviewed"]["appearance"] == appearance
+    assert editor.post(f"/api/reviews/{grouped.other}/0/propagate?action=confirmed",
+                       headers={"X-CSRF-Token": token}).status_code == 409
+
+
+def test_api_match_returns_the_nearest_claims_and_their_published_reviews(web, grouped):
+    from fastapi.testclient import TestClient
+
+    original, *_ = keys(grouped)
+    publish_first(grouped)
+    reader = TestClient(web)
+    found = reader.get("/api/match", params={"q": "Did Armenian trucks bring mines into Karabakh past Russian peacekeepers?"})
+    assert found.status_code == 200
+    data = found.json()
+    first = data["claims"][0]
+    assert first["claim"] in keys(grouped) and first["appearances"] == 4 and first["rank"] == 1
+    assert first["similarity"] > 0.6 and first["score"] > 0 and first["reviews"] == [original]
+    assert [r["claim"] for r in data["reviews"]] == [original]
+    assert data["reviews"][0]["review"]["rating"] == "False" and "reviewer" not in data["reviews"][0]["review"]
+    assert len({c["claim"] for c in data["claims"]}) == len(data["claims"])  # one claim per group
+    assert reader.get("/api/match").status_code == 422
+    assert reader.get("/api/match", params={"q": "x" * 3000}).status_code == 422
+
+
+def test_cli_match_text_against_the_store(grouped, tmp_path):
+    from typer.testing import CliRunner
+
+    from claimdesk.cli import app as cli
+
+    publish_first(grouped)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["match", "Armenian trucks carried mines into Karabakh", "--db", grouped.url])
+    assert result.exit_code == 0, result.output
+    assert "Elman Mammadov" in result.output and "one.example" in result.output and "False" in result.output
+    assert "similarity" in result.output
+    as_json = runner.invoke(cli, ["match", "Armenian trucks carried mines into Karabakh", "--db", grouped.url, "--json"])
+    rows = [json.loads(line) for line in as_json.output.splitlines() if line.startswith("{")]
+    assert rows[0]["appearances"] == 4 and rows[0]["reviews"][0]["rating"] == "False"

@@ -446,17 +446,25 @@ def demo(db: DbOption = None, no_serve: Annotated[bool, typer.Option("--no-serve
 @app.command("match")
 def match(
     queries: Annotated[str, typer.Argument(metavar="QUERIES.tsv|TEXT", help="A file of (id, text) rows with a header row, or one text to match.")],
-    against: Annotated[Path, typer.Option("--against", metavar="CLAIMS.tsv|FOLDER", help="Known claims: (id, text[, title]) rows with a header row, or a folder saved with --save.")],
+    against: Annotated[Optional[Path], typer.Option("--against", metavar="CLAIMS.tsv|FOLDER", help="Known claims: (id, text[, title]) rows with a header row, or a folder saved with --save [default: the store's claims].")] = None,
     out_path: Annotated[Optional[Path], typer.Option("--out", metavar="RUN", help="Write the TREC run here [default: stdout].")] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Matches per query.")] = 5,
     save: Annotated[Optional[Path], typer.Option("--save", metavar="FOLDER", help="Keep the indexed claims in FOLDER, to match against it again without embedding them anew.")] = None,
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Against the store: one JSON object per claim found.")] = False,
 ) -> None:
     """Which known claims does each query repeat? Writes TREC run lines `qid Q0 claim_id rank score claimdesk`.
 
-    Given one TEXT instead of a file, prints its nearest claims readably. Bad rows are reported
+    Given one TEXT instead of a file, prints its nearest claims readably. Without --against,
+    matches against the store's claims ("has this been checked already?"): the nearest claim
+    of each claim group, with the published reviews of the group. Bad rows are reported
     as FILE:LINE on stderr and skipped; exit 1 when any were.
     """
     from .corpus.match import Matcher, read_claims, read_queries, read_tsv_file, trec_lines
+
+    if against is None:
+        _match_store(queries, db, top=top, as_json=as_json)
+        return
 
     problems: list[str] = []
     try:
@@ -494,6 +502,44 @@ def match(
     for problem in problems:
         err.print(f"error: {problem}", style="red", highlight=False, markup=False)
     raise typer.Exit(1 if problems else 0)
+
+
+def _match_store(text: str, db: str | None, *, top: int, as_json: bool) -> None:
+    """``claimdesk match TEXT`` against the store: claims not grouped yet are grouped first."""
+    from rich.markup import escape
+
+    from .store import groups
+
+    with _read_store(db) as store:
+        with _progress(err) as progress:
+            task = progress.add_task("grouping stored claims", total=None)
+            done = groups.group_articles(store, None, progress=lambda n: progress.advance(task, n))
+            groups.save(store)
+        for article_id, cause in done.failed:
+            err.print(f"error: {article_id[:12]}: {cause}", style="red", highlight=False, markup=False)
+        found = groups.nearest(store, text, top=top)
+    for rank, n in enumerate(found, 1):
+        ref = n.ref
+        reviews = [{"claim": r.review.claim, "rating": r.review.rating, "published_at": r.review.published_at}
+                   for r in n.reviews]
+        if as_json:
+            typer.echo(json.dumps({"rank": rank, "claim": f"{ref.article_id}:{ref.seq}", "score": n.score,
+                                 "similarity": n.similarity, "speaker": ref.speaker, "text": ref.content,
+                                 "outlet": ref.outlet, "published": ref.published, "title": ref.title,
+                                 "appearances": n.group_size, "reviews": reviews}, ensure_ascii=False))
+            continue
+        who = f"{escape(ref.speaker)} {escape(ref.cue)}: " if ref.speaker else ""
+        out.print(f"[bold]{rank}.[/] similarity {n.similarity:.2f}  score {n.score:.4f}  {who}{escape(ref.content)}",
+                  highlight=False)
+        out.print(f"   {escape(ref.outlet or 'unknown outlet')}, {escape(ref.published or 'undated')}: "
+                  f"{escape(ref.title)}  [dim]{ref.article_id[:12]}:{ref.seq}[/]"
+                  + (f", {n.group_size} appearances" if n.group_size > 1 else ""), highlight=False)
+        for r in reviews:
+            out.print(f"   [green]reviewed {escape(r['rating'])}[/] ({r['claim'][:12]}, published {r['published_at'][:10]})",
+                      highlight=False)
+    if not found:
+        err.print("no stored claim is near it")
+    raise typer.Exit(0 if found or not done.failed else 1)
 
 
 if __name__ == "__main__":

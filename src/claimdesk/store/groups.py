@@ -452,3 +452,77 @@ def repeats(store: Store, article_id: str) -> dict[int, int]:
             .group_by(i.seq)
         ).all()
     return {seq: n for seq, n in rows}
+
+
+# -- "has this been checked already?" -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """A stored claim near a text, with the published reviews of its group (its own first)."""
+
+    ref: ClaimRef
+    score: float  # the matcher's fused rank score: orders one query's results
+    similarity: float  # cosine of the text and the claim: comparable across queries
+    group_size: int  # appearances of the claim (latest versions)
+    reviews: tuple  # store.reviews.ReviewedClaim, published, of the claim or another appearance
+
+
+def nearest(store: Store, text: str, *, top: int = 5, min_similarity: float | None = None) -> list[Nearest]:
+    """The stored claims nearest ``text`` (latest versions only, one per group: the best
+    scored appearance stands for its group), with the published reviews of each group.
+    Reads only: claims not grouped yet are not searched (ingest groups them)."""
+    from claimdesk.store import reviews as desk
+
+    text = " ".join(text.split())
+    if not text:
+        return []
+    index = _index(store)
+    with index.lock:
+        with store._reading() as connection:
+            _catch_up(index, connection)
+        if not len(index.matcher):
+            return []
+        matches = index.matcher.match([text], top=max(top * 4, 20), min_similarity=min_similarity)[0]
+        index.memo.clear()
+    if not matches:
+        return []
+    i, c, d = claim_index.c, claim_table.c, documents.c
+    pks = [int(m.claim.id) for m in matches]
+    with store._reading() as connection:
+        rows = {r.index_pk: r for r in connection.execute(
+            select(*_claim_columns(), i.pk.label("index_pk"), i.group_pk)
+            .select_from(claim_index)
+            .join(claim_table, and_(c.doc_pk == i.doc_pk, c.seq == i.seq))
+            .join(documents, d.pk == i.doc_pk)
+            .where(i.pk.in_(pks), _latest_version())
+        ).all()}
+        chosen, seen = [], set()
+        for m in matches:
+            row = rows.get(int(m.claim.id))
+            if row is None or row.group_pk in seen:
+                continue
+            seen.add(row.group_pk)
+            chosen.append((m, row))
+            if len(chosen) == top:
+                break
+        members: dict[int, list] = {}
+        for group_pk, article_id, seq in connection.execute(
+            select(i.group_pk, d.id, i.seq).join(documents, d.pk == i.doc_pk)
+            .where(i.group_pk.in_([row.group_pk for _, row in chosen]), _latest_version()).order_by(i.pk)
+        ).all():
+            members.setdefault(group_pk, []).append((article_id, seq))
+    found = []
+    for m, row in chosen:
+        own = (row.article_id, row.seq)
+        keys = sorted(members.get(row.group_pk, [own])[:GROUP_SHOWN], key=lambda k: k != own)
+        reviewed = [r for r in (desk.published_review(store, desk.claim_key(*k)) for k in keys) if r is not None]
+        found.append(Nearest(_claim_ref(row), m.score, m.similarity, len(members.get(row.group_pk, [own])),
+                             tuple(reviewed)))
+    return found
+
+
+def indexed(store: Store, article_id: str, seq: int) -> bool:
+    """Whether the claim has been matched (it has a claim_index row)."""
+    with store._reading() as connection:
+        return _claim_pks(connection, article_id, seq) is not None

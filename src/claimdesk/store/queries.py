@@ -29,6 +29,7 @@ from claimdesk.store.schema import (
     review_revisions,
 )
 from claimdesk.store.store import Store, _latest_version, _like_escape
+from claimdesk.store.schema import claim_index, review_propagations  # claim groups (revision 0014)
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -283,7 +284,8 @@ def generation(store: Store) -> tuple[int, int, int]:
     """Changes whenever an article is stored or a review written, published or unpublished
     (the highest pk of each table; pks are never reused and these rows never deleted):
     what was read from the store before is still true while it stays the same."""
-    newest = [select(func.max(t.c.pk)).scalar_subquery() for t in (documents, review_revisions, review_publications)]
+    newest = [select(func.max(t.c.pk)).scalar_subquery()
+              for t in (documents, review_revisions, review_publications, claim_index, review_propagations)]
     with store._reading() as connection:
         row = connection.execute(select(*newest)).one()
     return tuple(v or 0 for v in row)

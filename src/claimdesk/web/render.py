@@ -107,18 +107,22 @@ def mention_items(items) -> Markup:
     ))
 
 
-def article_claims(page) -> Markup:
+def article_claims(page, repeats: dict[int, int] | None = None) -> Markup:
     """The claim list of an article page (one ``<li>`` per claim): built here, not by the
-    template, for the same reason as ``claim_line``. Every value escaped."""
+    template, for the same reason as ``claim_line``. Every value escaped. ``repeats``
+    (seq -> other articles carrying the claim) marks the claims with repeats."""
     e, text, article_id = escape, page.stored.article.raw.text, page.stored.article.raw.id
     items = []
     for seq, claim in page.claims:
         source = source_html(claim.speaker, claim.source.of(text) if claim.source else None)
+        n = (repeats or {}).get(seq, 0)
+        repeated = (f'\n      <a class="repeats" href="{e(links.claim_url(article_id, seq))}#group">'
+                    f'also in {n} other article{"" if n == 1 else "s"}</a>') if n else ""
         items.append(
             f'    <li>\n      {source}\n'
             f'      <mark class="claim-cue hedge-{e(claim.hedge)}">{e(claim.cue.of(text))}</mark>\n'
             f'      <a class="claim-content" href="{e(links.claim_url(article_id, seq))}">{e(claim.content.of(text))}</a>\n'
-            f'      <span class="hedge">{e(claim.hedge)}{", negated" if claim.negated else ""}</span>\n    </li>\n'
+            f'      <span class="hedge">{e(claim.hedge)}{", negated" if claim.negated else ""}</span>{repeated}\n    </li>\n'
         )
     return Markup("".join(items))
 

@@ -68,8 +68,10 @@ def _claim_text(content: str) -> str:
     return text
 
 
-def claim_review(reviewed: ReviewedClaim, *, base_url: str, organisation: str = ORGANISATION) -> dict:
-    """The schema.org ClaimReview of a published review, as a JSON-LD object."""
+def claim_review(reviewed: ReviewedClaim, *, base_url: str, organisation: str = ORGANISATION, repeats=()) -> dict:
+    """The schema.org ClaimReview of a published review, as a JSON-LD object. ``repeats``:
+    (ClaimRef, url) of the other appearances an editor confirmed the review for
+    (``store.propagation.appearances``); with any, ``itemReviewed.appearance`` lists them all."""
     review = reviewed.review
     base = base_url.rstrip("/")
     rating = {"@type": "Rating", "alternateName": review.rating, "bestRating": BEST, "worstRating": WORST}
@@ -85,7 +87,8 @@ def claim_review(reviewed: ReviewedClaim, *, base_url: str, organisation: str = 
         appearance["publisher"] = {"@type": "Organization", "name": reviewed.outlet}
     if reviewed.published:
         appearance["datePublished"] = reviewed.published
-    item = {"@type": "Claim", "appearance": appearance}
+    item = {"@type": "Claim", "appearance": [appearance, *(_appearance(ref, url, base) for ref, url in repeats)]
+            if repeats else appearance}
     if reviewed.speaker:
         kind = "Person" if reviewed.speaker_label in _PERSON_LABELS else "Organization"
         item["author"] = {"@type": kind, "name": reviewed.speaker}
@@ -104,6 +107,22 @@ def claim_review(reviewed: ReviewedClaim, *, base_url: str, organisation: str = 
     if review.rationale:
         data["reviewBody"] = review.rationale
     return data
+
+
+def _appearance(ref, url: str | None, base: str) -> dict:
+    """Another appearance of the claim (a confirmed repeat) as a CreativeWork."""
+    work = {"@type": "CreativeWork", "url": url or base + links.article_url(ref.article_id), "headline": ref.title}
+    if ref.outlet:
+        work["publisher"] = {"@type": "Organization", "name": ref.outlet}
+    if ref.published:
+        work["datePublished"] = ref.published
+    return work
+
+
+def _repeats(store: Store, key: str) -> list:
+    from claimdesk.store import propagation
+
+    return propagation.appearances(store, key)
 
 
 def json_for_script(data) -> str:
@@ -147,7 +166,8 @@ def _review_block(request: Request, key: str) -> dict:
             history = None
     jsonld = None
     if published is not None:
-        jsonld = jsonld_script(claim_review(published, base_url=feeds.base_url(request), organisation=_organisation(request)))
+        jsonld = jsonld_script(claim_review(published, base_url=feeds.base_url(request), organisation=_organisation(request),
+                                            repeats=_repeats(store, key)))
     try:
         path = links.claim_url(*desk.parse_claim_key(key))
     except desk.UnknownClaim:
@@ -283,7 +303,8 @@ def claimreview_jsonl(request: Request, store: Annotated[Store, Depends(get_stor
 
     def lines() -> Iterator[str]:
         for reviewed in _all_published(store):
-            yield json.dumps(claim_review(reviewed, base_url=base, organisation=organisation), ensure_ascii=False) + "\n"
+            yield json.dumps(claim_review(reviewed, base_url=base, organisation=organisation,
+                                          repeats=_repeats(store, reviewed.review.claim)), ensure_ascii=False) + "\n"
 
     return StreamingResponse(lines(), media_type="application/jsonl; charset=utf-8")
 
@@ -400,7 +421,8 @@ def api_review(article_id: str, seq: Seq, request: Request, store: Annotated[Sto
     data = {
         "claim": history.claim,
         "published": review_json(published.review, public=current_user(request) is None) if published else None,
-        "claim_review": claim_review(published, base_url=feeds.base_url(request), organisation=_organisation(request))
+        "claim_review": claim_review(published, base_url=feeds.base_url(request), organisation=_organisation(request),
+                                     repeats=_repeats(store, key))
         if published else None,
     }
     if current_user(request) is not None:
