@@ -183,6 +183,69 @@ def claims(speaker: Annotated[str, typer.Argument(help="A name or part of one: '
     out.print(views.claim_hits_table(speaker, hits))
 
 
+@app.command("speakers")
+def speakers_command(
+    name: Annotated[Optional[str], typer.Argument(help="Only speakers with this word or run of words in a name or alias; one speaker in full when it names one.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per speaker per line.")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="How many speakers.")] = 50,
+    db: DbOption = None,
+) -> None:
+    """Speakers across the corpus, most claims first: type, aliases, roles, claims."""
+    with _read_store(db) as store:
+        found = store.speaker_list(name, limit=limit)
+        details = [store.speaker(s.name) for s in found]
+        unattributed = store.unattributed() if name is None else {}
+    if not found:
+        err.print(f"no speaker matches {name!r}" if name else "no speaker stored")
+        raise typer.Exit(1)
+    if as_json:
+        for detail in details:
+            print(json.dumps(views.speaker_json(detail), ensure_ascii=False))
+        return
+    out.print(views.speakers_table(details, unattributed))
+
+
+speaker_app = typer.Typer(help="Correct speakers: merge two, split an alias off, rename (logged).", no_args_is_help=True)
+app.add_typer(speaker_app, name="speaker")
+EditorOption = Annotated[Optional[str], typer.Option("--by", help="The desk user making the correction (logged).")]
+
+
+def _correct(db: str | None, edit) -> None:
+    from .store import SpeakerEditError
+
+    with _read_store(db) as store:
+        try:
+            message = edit(store)
+        except SpeakerEditError as error:
+            err.print(f"[red]error:[/] {error}", markup=True, highlight=False)
+            raise typer.Exit(1) from None
+    out.print(message, markup=False, highlight=False)
+
+
+@speaker_app.command("merge")
+def speaker_merge(source: Annotated[str, typer.Argument(help="The speaker that disappears into TARGET.")],
+                  target: Annotated[str, typer.Argument(help="The speaker that remains.")],
+                  by: EditorOption = None, db: DbOption = None) -> None:
+    """SOURCE and TARGET are one speaker: SOURCE's claims and aliases move to TARGET."""
+    _correct(db, lambda store: f"merged {source!r} into {store.merge_speakers(source, target, editor=by)!r}")
+
+
+@speaker_app.command("split")
+def speaker_split(speaker: Annotated[str, typer.Argument(help="The speaker an alias was wrongly joined to.")],
+                  alias: Annotated[str, typer.Argument(help="The alias (as listed) that is someone else.")],
+                  by: EditorOption = None, db: DbOption = None) -> None:
+    """The claims written as ALIAS leave SPEAKER for a speaker of their own."""
+    _correct(db, lambda store: f"split {alias!r} off {speaker!r} as {store.split_speaker(speaker, alias, editor=by)!r}")
+
+
+@speaker_app.command("rename")
+def speaker_rename(speaker: Annotated[str, typer.Argument(help="The speaker's name or an alias.")],
+                   new_name: Annotated[str, typer.Argument(help="The name to show from now on.")],
+                   by: EditorOption = None, db: DbOption = None) -> None:
+    """Show SPEAKER as NEW_NAME; the old name stays an alias."""
+    _correct(db, lambda store: f"renamed {speaker!r} to {store.rename_speaker(speaker, new_name, editor=by)!r}")
+
+
 @app.command("headline-check")
 def headline_check(pairs_file: Annotated[str, typer.Argument(metavar="PAIRS.jsonl", help='JSON lines {"headline": ..., "body": ...}, or - for stdin.')],
                    batch: Annotated[int, typer.Option(min=1, help="Pairs per batch (one parse and one embedding batch).")] = 32) -> None:

@@ -22,34 +22,22 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from .attribution_features import OPEN_QUOTES, QUOTE_MARK, TOGGLING_QUOTES
+from .lexicon import (  # the word lists, shared with corpus.identity
+    BODY_NOUNS as _BODY_NOUNS,
+    FIRST_PERSON as _FIRST_PERSON,
+    NEUTER as _NEUTER,
+    PERSONAL as _PERSONAL,
+    PLURAL as _PLURAL,
+    PRONOUN_WORDS,
+    RELATIVE as _RELATIVE,
+    UNNAMED_NOUNS as _UNNAMED_NOUNS,
+)
 from .medium import VEHICLES
 from .people import People, resolve_pronoun
 
 CharSpan = tuple[int, int]
 SPEAKER_TYPES = ("person", "organisation", "group", "medium", "unnamed", "unresolved")
 
-_PERSONAL = {"he", "she", "him", "her", "his", "hers"}
-_FIRST_PERSON = {"i", "me", "my", "mine", "we", "us", "our", "ours"}
-_PLURAL = {"they", "them", "their", "theirs"}
-_NEUTER = {"it", "its"}
-_RELATIVE = {"who", "whom", "whose", "which", "that"}
-# Every word that stands for someone without naming them: resolved, or no speaker.
-PRONOUN_WORDS = _PERSONAL | _FIRST_PERSON | _PLURAL | _NEUTER | _RELATIVE | {
-    "you", "your", "yours", "yourself", "yourselves", "this", "these", "those", "what", "whoever", "whichever",
-    "himself", "herself", "itself", "themselves", "myself", "ourselves"}
-# Nouns of people who speak for someone without being named: plural, they are still unnamed sources.
-_UNNAMED_NOUNS = {"official", "source", "officer", "spokesman", "spokeswoman", "spokesperson", "aide", "insider",
-                  "diplomat", "person", "people", "representative", "staffer", "adviser", "advisor"}
-# Nouns of bodies that speak as one: "the ministry said", "the campaign said".
-_BODY_NOUNS = {
-    "government", "ministry", "department", "agency", "company", "campaign", "committee", "council", "court",
-    "police", "party", "administration", "office", "army", "military", "commission", "union", "board", "firm",
-    "organisation", "organization", "bank", "team", "network", "parliament", "congress", "senate", "house",
-    "coalition", "alliance", "embassy", "institute", "university", "foundation", "authority", "authorities",
-    "service", "association", "group", "fund", "center", "centre", "corporation", "federation", "regime",
-    "cabinet", "secretariat", "bureau", "legislature", "city",
-    "state", "county", "country", "club", "league", "charity", "newspaper", "paper", "magazine", "station",
-}
 # Things claims are made in, which cannot speak: "the ad says", "a poll found", "the video shows".
 _NOT_AGENTS = VEHICLES | {"ad", "advertisement", "commercial", "clip", "footage", "poll", "survey", "study",
                           "document", "photo", "picture", "image", "transcript", "book", "article", "story",

@@ -234,3 +234,30 @@ def error_line(error: IngestError) -> Text:
 def print_to(console: Console, *renderables) -> None:
     for r in renderables:
         console.print(r)
+
+
+def speaker_json(detail) -> dict:
+    """A speaker (``store.SpeakerDetail``) as ``claimdesk speakers --json`` prints it."""
+    s = detail.speaker
+    return {
+        "name": s.name, "type": s.type, "claims": s.claims,
+        "aliases": [a.name for a in detail.aliases],  # every written name, the most used first
+        "roles": [r.role for r in detail.roles],  # the most often given first
+        "first": s.first, "last": s.last,  # dates of the articles quoting them
+        "alias_claims": {a.name: a.claims for a in detail.aliases},
+        "role_details": [{"role": r.role, "count": r.count, "first": r.first, "last": r.last} for r in detail.roles],
+    }
+
+
+def speakers_table(details: list, unattributed: dict[str, int]) -> Table:
+    """Speakers with type, claims, aliases and roles; below, the claims no speaker has."""
+    caption = ", ".join(f"{n} claim{'s' if n != 1 else ''} by {kind} sources" for kind, n in sorted(unattributed.items()))
+    table = Table(title="Speakers", title_justify="left", expand=True, caption=caption or None, caption_justify="left")
+    for column in ("speaker", "type", "claims", "aliases", "roles"):
+        table.add_column(column, justify="right" if column == "claims" else "left")
+    for detail in details:
+        s = detail.speaker
+        aliases = Text(", ").join(safe(f"{a.name} ({a.claims})") for a in detail.aliases if a.name != s.name)
+        roles = Text("; ").join(safe(f"{r.role} ×{r.count}") for r in detail.roles[:3])
+        table.add_row(safe(s.name), s.type, str(s.claims), aliases, roles)
+    return table

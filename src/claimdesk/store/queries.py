@@ -27,6 +27,7 @@ from claimdesk.store.schema import (
     person_counts,
     review_publications,
     review_revisions,
+    speaker_edits,
 )
 from claimdesk.store.store import Store, _latest_version, _like_escape
 from claimdesk.store.schema import claim_index, review_propagations  # claim groups (revision 0014)
@@ -103,6 +104,7 @@ class ClaimRef:
     hedge: str
     negated: bool
     medium: str | None
+    speaker_type: str | None = None  # model.Claim.speaker_type: an "unnamed" source has no speaker page
 
 
 @dataclass(frozen=True)
@@ -280,12 +282,14 @@ def _described(connection, pks: list[int], extra=()) -> list:
     return [rows[pk] for pk in pks if pk in rows]
 
 
-def generation(store: Store) -> tuple[int, int, int]:
-    """Changes whenever an article is stored or a review written, published or unpublished
+def generation(store: Store) -> tuple[int, ...]:
+    """Changes whenever an article is stored, a review written, published or unpublished, or
+    a speaker merged, split or renamed, a claim grouped or a review confirmed for a repeat
     (the highest pk of each table; pks are never reused and these rows never deleted):
     what was read from the store before is still true while it stays the same."""
     newest = [select(func.max(t.c.pk)).scalar_subquery()
-              for t in (documents, review_revisions, review_publications, claim_index, review_propagations)]
+              for t in (documents, review_revisions, review_publications, speaker_edits, claim_index,
+                        review_propagations)]
     with store._reading() as connection:
         row = connection.execute(select(*newest)).one()
     return tuple(v or 0 for v in row)
@@ -507,14 +511,15 @@ def _claim_columns():
         d.id.label("article_id"), c.seq, _title_column(), d.outlet, d.published, d.ingested_at, c.speaker,
         _cut(c.source_start, c.source_end).label("source"), _cut(c.cue_start, c.cue_end).label("cue"),
         _cut(c.content_start, c.content_end).label("content"), c.hedge, c.negated,
-        _cut(c.medium_start, c.medium_end).label("medium"),
+        _cut(c.medium_start, c.medium_end).label("medium"), c.speaker_type,
     ]
 
 
 def _claim_ref(row) -> ClaimRef:
     return ClaimRef(article_id=row.article_id, seq=row.seq, title=row.title, outlet=row.outlet,
                     published=row.published, ingested_at=row.ingested_at, speaker=row.speaker, source=row.source, cue=row.cue or "",
-                    content=row.content or "", hedge=row.hedge, negated=bool(row.negated), medium=row.medium)
+                    content=row.content or "", hedge=row.hedge, negated=bool(row.negated), medium=row.medium,
+                    speaker_type=row.speaker_type)
 
 
 def _by(name: str):
@@ -537,7 +542,7 @@ def _describe_claims(connection, rows: list) -> list[ClaimRef]:
 
     found = []
     for (doc_pk, seq, source_start, source_end, speaker, cue_start, cue_end, content_start, content_end, hedge,
-         medium_start, medium_end, negated) in rows:
+         medium_start, medium_end, negated, speaker_type) in rows:
         doc = docs.get(doc_pk)
         if doc is None:
             continue
@@ -548,7 +553,8 @@ def _describe_claims(connection, rows: list) -> list[ClaimRef]:
             source=text[source_start:source_end] if source_start is not None and source_end is not None else None,
             cue=text[cue_start:cue_end] or "", content=text[content_start:content_end] or "", hedge=hedge,
             negated=bool(negated),
-            medium=text[medium_start:medium_end] if medium_start is not None and medium_end is not None else None))
+            medium=text[medium_start:medium_end] if medium_start is not None and medium_end is not None else None,
+            speaker_type=speaker_type))
     return found
 
 
@@ -642,7 +648,8 @@ def _claim_page(store: Store, kind: str, name: str, page: int, page_size: int) -
 
 _pc, _c = person_claims_table.c, claim_table.c
 _CLAIM_COLUMNS = (_c.doc_pk, _c.seq, _c.source_start, _c.source_end, _c.speaker, _c.cue_start, _c.cue_end,
-                  _c.content_start, _c.content_end, _c.hedge, _c.medium_start, _c.medium_end, _c.negated)
+                  _c.content_start, _c.content_end, _c.hedge, _c.medium_start, _c.medium_end, _c.negated,
+                  _c.speaker_type)
 _CLAIM_PAGE = (
     select(*_CLAIM_COLUMNS).select_from(person_claims_table)
     .join(claim_table, and_(_c.doc_pk == _pc.doc_pk, _c.seq == _pc.seq))  # each through the claims' primary key

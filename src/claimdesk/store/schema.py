@@ -11,12 +11,14 @@ Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 ``review_publications``; 0006 the web desk's indexes; 0007 ``person_counts``; 0008 ``person_claims``;
 0009 ``person_articles``; 0010 a covering index for person summaries; 0011
 ``documents.analysed_end``; 0012 ``claims.speaker_type``, ``claims.target_start`` and ``claims.target_end``;
-0014 claim groups: ``claim_index`` and ``review_propagations`` (``claimdesk.store.groups``).
+0013 speaker identity: ``speakers``, ``speaker_aliases``, ``speaker_edits``, ``claims.speaker_pk`` and
+``claims.speaker_alias``; 0014 claim groups: ``claim_index`` and ``review_propagations``
+(``claimdesk.store.groups``).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, LargeBinary, MetaData, String, Text, false, func
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -145,9 +147,15 @@ class ClaimRow(Base):
     speaker_type: Mapped[str | None] = mapped_column(Text)
     target_start: Mapped[int | None] = mapped_column(Integer)
     target_end: Mapped[int | None] = mapped_column(Integer)
+    # who the speaker is across the corpus (revision 0013): ``speaker`` is then that speaker's
+    # name, ``speaker_alias`` the name as the article gave it (model.Claim.speaker); both
+    # null for unnamed and unresolved sources, whose ``speaker`` stays the article's phrase
+    speaker_pk: Mapped[int | None] = mapped_column(Integer)
+    speaker_alias: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_claims_speaker", "speaker"),
+        Index("ix_claims_speaker_pk", "speaker_pk"),
         # exact case-insensitive lookups (lower(speaker) = lower(:name)) on both dialects
         Index("ix_claims_speaker_lower", func.lower(speaker)),
         # the web desk: claims by speaker with article and hedge; articles by hedge (revision 0006)
@@ -350,6 +358,66 @@ class PersonArticleRow(Base):
     __table_args__ = (Index("ix_person_articles_page", "name", "day", "ingested_at", "doc_pk"),)
 
 
+# -- speaker identity (revision 0013, claimdesk.store.speakers) ------------------------------
+
+
+class SpeakerRow(Base):
+    """One speaker across the corpus: a person or body (``corpus.identity``)."""
+
+    __tablename__ = "speakers"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(Text)  # person, organisation, group, medium
+    claims: Mapped[int] = mapped_column(Integer, server_default="0")  # claims stored under them, any version
+    persons: Mapped[int] = mapped_column(Integer, server_default="0")  # of which analysis typed person
+    first_day: Mapped[str | None] = mapped_column(Text)  # earliest and latest published dates of their claims
+    last_day: Mapped[str | None] = mapped_column(Text)
+    created: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        Index("ix_speakers_lower_name", func.lower(name), unique=True),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class SpeakerAliasRow(Base):
+    """A name a speaker was seen under; ``pinned`` when an editor decided it."""
+
+    __tablename__ = "speaker_aliases"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    speaker_pk: Mapped[int] = mapped_column(ForeignKey("speakers.pk", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(Text)  # as first written
+    folded: Mapped[str] = mapped_column(Text, index=True)  # casefolded, for look-ups by written name
+    kind: Mapped[str] = mapped_column(Text)  # person, body
+    key: Mapped[str] = mapped_column(Text)  # corpus.identity.name_key
+    surname: Mapped[str | None] = mapped_column(Text, index=True)  # a person's full key's last word
+    pinned: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        Index("ix_speaker_aliases_kind_key", "kind", "key"),
+        UniqueConstraint("speaker_pk", "folded"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class SpeakerEditRow(Base):
+    """An editor's correction (merge, split, rename) or an automatic join; append-only."""
+
+    __tablename__ = "speaker_edits"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action: Mapped[str] = mapped_column(Text)  # merge, split, rename, join
+    speaker_pk: Mapped[int | None] = mapped_column(Integer, index=True)  # the speaker that remains or results
+    detail: Mapped[dict] = mapped_column(JSON)
+    user_pk: Mapped[int | None] = mapped_column(ForeignKey("users.pk"))  # None: done by claimdesk itself
+    at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+
 documents = Document.__table__
 body_ranges = BodyRange.__table__
 removed_ranges = RemovedRange.__table__
@@ -369,6 +437,9 @@ review_publications = ReviewPublicationRow.__table__
 person_counts = PersonCountRow.__table__
 person_claims = PersonClaimRow.__table__
 person_articles = PersonArticleRow.__table__
+speakers = SpeakerRow.__table__
+speaker_aliases = SpeakerAliasRow.__table__
+speaker_edits = SpeakerEditRow.__table__
 
 
 # -- claim groups (revision 0014, ``claimdesk.store.groups``) ---------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +33,7 @@ from claimdesk.model import (
     StoredArticle,
 )
 from claimdesk.store import fts, migrate, neardup, summaries
+from claimdesk.store import speakers as speaker_store
 from claimdesk.store.schema import (
     body_ranges,
     claims as claim_table,
@@ -157,6 +159,16 @@ _GROUP_IDS = (select(documents.c.id).where(documents.c.group_pk == bindparam("gr
               .order_by(documents.c.pk))
 _GROUP_IDS_FIRST = _GROUP_IDS.limit(bindparam("limit", type_=Integer))
 _GROUP_SIZE = select(func.count()).where(documents.c.group_pk == bindparam("group_pk"))
+
+
+@dataclass(frozen=True)
+class SpeakerDetail:
+    """A speaker's page: who, the names they were seen under, roles, corrections."""
+
+    speaker: speaker_store.Speaker
+    aliases: list[speaker_store.Alias]
+    roles: list[speaker_store.Role]
+    edits: list[speaker_store.Edit]
 
 
 class AmbiguousId(LookupError):
@@ -347,6 +359,8 @@ class Store:
                         documents.c.url == raw.url, documents.c.version == version - 1))
                     if previous is not None:
                         summaries.supersede(connection, previous)
+                named = speaker_store.assign(connection, claims, raw.published)
+                claims = [claim for claim, _, _ in named]
                 summaries.add(connection, pk, raw.published, raw.outlet, ingested_at, claims, entities)
                 if article.body:
                     connection.execute(
@@ -362,7 +376,9 @@ class Store:
                         ],
                     )
                 if claims:
-                    connection.execute(insert(claim_table), [_claim_row(pk, i, c) for i, c in enumerate(claims)])
+                    connection.execute(insert(claim_table), [
+                        {**_claim_row(pk, i, c), "speaker_pk": speaker_pk, "speaker_alias": alias}
+                        for i, (c, speaker_pk, alias) in enumerate(named)])
                 if entities:
                     connection.execute(insert(entity_table), [_entity_row(pk, i, e) for i, e in enumerate(entities)])
                 if dates:
@@ -622,19 +638,58 @@ class Store:
         return hits
 
     def speakers(self, limit: int = 50) -> list[tuple[str, int]]:
-        """Speakers as stored, with how many claims each has in the latest version of
-        each URL, most first (ties by name)."""
-        c = claim_table.c
+        """Speakers across the corpus with how many claims each has in the latest version
+        of each URL, most first (ties by name)."""
+        return [(s.name, s.claims) for s in self.speaker_list(limit=limit)]
+
+    def speaker_list(self, query: str | None = None, *, limit: int = 100, offset: int = 0) -> list[speaker_store.Speaker]:
+        """Speakers (``store.speakers``) with type, aliases and claims, most claims first;
+        ``query`` keeps those with it as a word or run of words in a name or alias."""
+        if limit <= 0:
+            return []
         with self._reading() as connection:
-            rows = connection.execute(
-                select(c.speaker, func.count())
-                .join(documents, documents.c.pk == c.doc_pk)
-                .where(c.speaker.is_not(None), _latest_version())
-                .group_by(c.speaker)
-                .order_by(func.count().desc(), c.speaker)
-                .limit(limit)
-            )
-            return [(speaker, n) for speaker, n in rows]
+            return speaker_store.listing(connection, query, limit=limit, offset=max(offset, 0))
+
+    def speaker_name(self, name: str) -> str | None:
+        """The name of the speaker called ``name`` or known by it (an alias), or None."""
+        with self._reading() as connection:
+            pk = speaker_store.find_pk(connection, name)
+            return speaker_store.name_of(connection, pk) if pk is not None else None
+
+    def speaker(self, name: str) -> SpeakerDetail | None:
+        """The speaker called ``name`` or known by it, with aliases (claims each), roles
+        (counts, first and last dates) and the corrections that made it; None if no one."""
+        with self._reading() as connection:
+            pk = speaker_store.find_pk(connection, name)
+            found = speaker_store.get(connection, pk) if pk is not None else None
+            if found is None:
+                return None
+            return SpeakerDetail(speaker=found, aliases=speaker_store.alias_counts(connection, pk),
+                                 roles=speaker_store.roles(connection, pk), edits=speaker_store.edits(connection, pk))
+
+    def unattributed(self) -> dict[str, int]:
+        """Claims whose source is no one across the corpus: ``unnamed`` and ``unresolved``."""
+        with self._reading() as connection:
+            return speaker_store.unattributed_counts(connection)
+
+    def _correct(self, edit) -> str:
+        with self._lock:
+            with self._writing() as connection:
+                pk = edit(connection)
+                return speaker_store.get(connection, pk).name
+
+    def merge_speakers(self, source: str, target: str, *, editor: str | None = None) -> str:
+        """Speaker ``source`` becomes part of ``target`` (logged with the ``editor``'s name,
+        pinned); returns the name they are shown by. ``SpeakerEditError`` says why not."""
+        return self._correct(lambda c: speaker_store.merge(c, source, target, editor))
+
+    def split_speaker(self, speaker: str, alias: str, *, editor: str | None = None) -> str:
+        """The claims written as ``alias`` leave ``speaker`` for a speaker of their own; returns its name."""
+        return self._correct(lambda c: speaker_store.split(c, speaker, alias, editor))
+
+    def rename_speaker(self, speaker: str, new_name: str, *, editor: str | None = None) -> str:
+        """``speaker`` is shown as ``new_name`` from now on; the old name stays an alias."""
+        return self._correct(lambda c: speaker_store.rename(c, speaker, new_name, editor))
 
     def errors(self, limit: int = 50) -> list[IngestError]:
         """The most recent ingest errors first."""

@@ -24,7 +24,7 @@ and takes away those of the version it supersedes. Months are ``YYYY-MM`` (``''`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import Connection, delete, exists, func, insert, literal_column, select
 
@@ -109,6 +109,36 @@ def supersede(connection: Connection, doc_pk: int) -> None:
     apply(connection, stored_counts(connection, doc_pk), -1)
     for table in (person_claims, person_articles):
         connection.execute(delete(table).where(table.c.doc_pk == doc_pk))
+
+
+def recount(connection: Connection, doc_pks: Iterable[int], change: Callable[[], None]) -> None:
+    """Keep the summaries true while ``change`` rewrites the claims of these stored
+    articles (a speaker merged, split off or renamed): their counts and claim rows are
+    taken away as they stand, ``change`` runs, and they are added back as they then are.
+    Only the latest version of each article counts, as on ingest."""
+    d = documents.c
+    newer = documents.alias("newer")
+    wanted = sorted(set(doc_pks))
+    latest: list[int] = []
+    for start in range(0, len(wanted), 500):
+        latest.extend(connection.scalars(select(d.pk).where(
+            d.pk.in_(wanted[start:start + 500]), ~exists().where(newer.c.url == d.url, newer.c.version > d.version))))
+    for pk in latest:
+        apply(connection, stored_counts(connection, pk), -1)
+    for start in range(0, len(latest), 500):
+        connection.execute(delete(person_claims).where(person_claims.c.doc_pk.in_(latest[start:start + 500])))
+    change()
+    for pk in latest:
+        apply(connection, stored_counts(connection, pk))
+        _insert(connection, person_claims, _stored_claim_rows(connection, pk))
+
+
+def _stored_claim_rows(connection: Connection, doc_pk: int) -> list[dict]:
+    d, c, e = documents.c, claim_table.c, entity_table.c
+    doc = connection.execute(select(d.published, d.ingested_at).where(d.pk == doc_pk)).one()
+    claims = connection.execute(select(c.seq, c.speaker, c.content_start, c.content_end).where(c.doc_pk == doc_pk)).all()
+    mentions = connection.execute(select(e.canonical, e.label, e.role, e.start, e.end).where(e.doc_pk == doc_pk)).all()
+    return claim_rows(doc_pk, doc.published, doc.ingested_at, claims, mentions)
 
 
 def _insert(connection: Connection, table, rows: list[dict], chunk: int = 2000) -> None:

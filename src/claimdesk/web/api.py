@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
-from claimdesk.store import Store
+from claimdesk.store import SpeakerDetail, Store
 from claimdesk.store.queries import NewsItem, NewsPage, PersonClaims
 from claimdesk.web import views
 from claimdesk.web.deps import get_store
@@ -26,6 +26,8 @@ Seq = Annotated[int, Path(ge=0, le=MAX_SEQ, description="The claim's place in it
 class Speaker:
     name: str
     claims: int
+    type: str  # person, organisation, group, medium
+    aliases: list[str]  # every written name they were seen under
 
 
 @dataclass
@@ -34,6 +36,7 @@ class PersonResult:
     articles: list[NewsItem]  # articles that mention them
     page: int
     has_next: bool
+    speaker: SpeakerDetail | None = None  # who they are across the corpus (speakers only)
 
 
 @router.get("/articles", summary="The news line (or search results when q is given)")
@@ -58,15 +61,18 @@ def claim(store: StoreDep, article_id: str, seq: Seq) -> dict[str, Any]:
     return views.claim_page(store, article_id, seq).json()
 
 
-@router.get("/speakers", summary="Speakers with their number of claims, most first")
-def speakers(store: StoreDep, q: Annotated[str | None, Query(max_length=200)] = None) -> list[Speaker]:
-    return [Speaker(name, n) for name, n in views.speaker_list(store, q)]
+@router.get("/speakers", summary="Speakers across the corpus with type, aliases and number of claims, most first")
+def speakers(store: StoreDep, q: Annotated[str | None, Query(max_length=200)] = None, page: Page = 1) -> list[Speaker]:
+    return [Speaker(s.name, s.claims, s.type, s.aliases) for s in views.speaker_list(store, q, page=page).speakers]
 
 
-@router.get("/speakers/{name:path}", summary="Claims by and about a speaker, with timeline, roles and hedges")
+@router.get("/speakers/{name:path}", summary="Claims by and about a speaker (any name they are known by), with aliases, roles and hedges")
 def speaker(store: StoreDep, name: str, page: Page = 1) -> PersonResult:
-    found = views.person_page(store, name, page=page)
-    return PersonResult(found.claims, found.articles, found.page, found.has_next)
+    detail = store.speaker(name)
+    if detail is None:
+        raise HTTPException(404, f"no speaker called {name!r}")
+    found = views.person_page(store, detail.speaker.name, page=page, speaker=detail)
+    return PersonResult(found.claims, found.articles, found.page, found.has_next, detail)
 
 
 @router.get("/entities/{name:path}", summary="An entity across outlets: claims by and about it, roles, outlets")

@@ -187,11 +187,12 @@ def articles_feed(request: Request, store: StoreDep, kind: str) -> Response:
 
 @router.get("/speakers/{filename:path}", summary="Claims by one speaker as a feed (NAME.atom, NAME.rss, NAME.json)")
 def speaker_feed(request: Request, store: StoreDep, filename: str) -> Response:
-    name, kind = _split(filename)
+    written, kind = _split(filename)
     base = base_url(request)
+    name = store.speaker_name(written)  # any name the speaker is known by
+    if name is None:
+        raise HTTPException(404, f"no speaker called {written!r}")
     found = queries.person_claims(store, name, page_size=FEED_SIZE)
-    if not found.by and not found.labels:
-        raise HTTPException(404, f"no claims by {name!r}")
     feed = Feed(title=f"claimdesk: claims by {found.name}", home=base + speaker_url(found.name),
                 self_url=base + speaker_feed_url(found.name, kind), description=f"Claims by {found.name}, newest articles first.",
                 entries=claim_entries(found.by, base))

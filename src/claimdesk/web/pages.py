@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from claimdesk.store import Store
 from claimdesk.web import links, views
@@ -66,16 +66,27 @@ def article_raw(request: Request, store: StoreDep, article_id: str):
 
 
 @router.get("/speakers", name="speakers")
-def speakers(request: Request, store: StoreDep, q: Annotated[str | None, Query(max_length=200)] = None):
-    return render(request, "speakers.html", speakers=views.speaker_list(store, q), q=q or "")
+def speakers(request: Request, store: StoreDep, q: Annotated[str | None, Query(max_length=200)] = None, page: Page = 1):
+    found = views.speaker_list(store, q, page=page)
+    return render(request, "speakers.html", found=found, q=q or "", params=_params(request))
 
 
 @router.get("/speakers/{name:path}", name="speaker")
 async def speaker(request: Request, store: StoreDep, name: str, page: Page = 1):
+    """A speaker across the corpus. Any name they are known by leads here: an alias
+    redirects to the speaker's own name; a person only mentioned (never quoted) has an
+    entity page; an unnamed source or an unresolved pronoun is no one, so no page."""
+    shown_as = store.speaker_name(name)
+    if shown_as is None:
+        if views.is_entity(store, name):
+            return RedirectResponse(links.entity_url(" ".join(name.split())), status_code=307)
+        raise HTTPException(404, f"no speaker called {name!r}")
+    if shown_as != name:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(links.speaker_url(shown_as) + query, status_code=308)
+
     def shown():
-        person = views.person_page(store, name, page=page)
-        if not person.claims.by and not person.claims.about and page == 1 and not person.claims.labels:
-            raise HTTPException(404, f"no claims by or about {name!r}")
+        person = views.person_page(store, shown_as, page=page, speaker=store.speaker(shown_as))
         return render(request, "person.html", person=person, kind="speaker", params=_params(request))
 
     return await _kept(request, store, shown)

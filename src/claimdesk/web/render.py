@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from claimdesk.store.queries import MATCH_CLOSE, MATCH_OPEN
+from claimdesk.store.speakers import names_someone
 from claimdesk.web import links
 from claimdesk.web.highlight import escaped, snippet_html
 
@@ -53,11 +54,16 @@ def claim_lines(refs) -> Markup:
     return Markup("".join(_claim_line(ref) for ref in refs))
 
 
-def source_html(speaker: str | None, source: str | None) -> str:
-    """Who made a claim: their speaker page; else, when the text names a source that
-    cannot be told (a pronoun with no antecedent, "the ad"), that source as written and
-    marked unresolved, never a speaker page; else that the text states no source."""
+def source_html(speaker: str | None, source: str | None, speaker_type: str | None = None) -> str:
+    """Who made a claim: their speaker page; an unnamed source ("officials") or a body the
+    text only describes ("the ministry") as written, marked so, never a speaker page (it is
+    no one across the corpus: ``corpus.identity.names_someone``); else,
+    when the text names a source that cannot be told (a pronoun with no antecedent, "the
+    ad"), that source as written and marked unresolved; else that the text states no source."""
     e = escaped
+    if speaker and (speaker_type == "unnamed" or (speaker_type and not names_someone(speaker, speaker_type))):
+        return (f'<span class="claim-source unnamed" title="the text does not name this source">'
+                f'{e(speaker)} <small>not named</small></span>')
     if speaker:
         return f'<a class="claim-source" href="{e(links.speaker_url(speaker))}">{e(speaker)}</a>'
     if source and source.strip():
@@ -68,7 +74,7 @@ def source_html(speaker: str | None, source: str | None) -> str:
 
 def _claim_line(ref) -> str:
     e = escaped  # each text escaped; the desk's URLs are percent-encoded (nothing to escape) but escaped too
-    source = source_html(ref.speaker, ref.source)
+    source = source_html(ref.speaker, ref.source, ref.speaker_type)
     medium = f'\n  <span class="claim-medium">({e(ref.medium)})</span>' if ref.medium else ""
     hedge = e(ref.hedge)
     return (
@@ -114,7 +120,7 @@ def article_claims(page, repeats: dict[int, int] | None = None) -> Markup:
     e, text, article_id = escape, page.stored.article.raw.text, page.stored.article.raw.id
     items = []
     for seq, claim in page.claims:
-        source = source_html(claim.speaker, claim.source.of(text) if claim.source else None)
+        source = source_html(claim.speaker, claim.source.of(text) if claim.source else None, claim.speaker_type)
         n = (repeats or {}).get(seq, 0)
         repeated = (f'\n      <a class="repeats" href="{e(links.claim_url(article_id, seq))}#group">'
                     f'also in {n} other article{"" if n == 1 else "s"}</a>') if n else ""
@@ -180,7 +186,7 @@ def timeline_svg(chart, name: str) -> Markup:
 environment.globals.update(
     claim_line=claim_line,
     claim_lines=claim_lines,
-    source_html=lambda speaker, source: Markup(source_html(speaker, source)),
+    source_html=lambda speaker, source, speaker_type=None: Markup(source_html(speaker, source, speaker_type)),
     headline_badge=headline_badge,
     mention_items=mention_items,
     article_claims=article_claims,

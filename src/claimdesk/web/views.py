@@ -19,7 +19,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from claimdesk.model import RATINGS, Claim, DateMention, Entity, Span, StoredArticle, analysis_note
 from claimdesk.publish.contract import analysis_json
-from claimdesk.store import AmbiguousId, Store, queries
+from claimdesk.store import AmbiguousId, SpeakerDetail, Store, queries
+from claimdesk.store.speakers import Speaker, names_someone
 from claimdesk.store.queries import HEDGES, ClaimRef, NewsFilters, NewsItem, NewsPage, PersonClaims
 from claimdesk.web import marks
 from claimdesk.web.highlight import highlight, highlight_spans
@@ -249,7 +250,8 @@ def article_page(store: Store, article_id: str, claims_page: int = 1) -> Article
     mentions: dict[tuple[str, str], int] = {}
     for entity in stored.entities:
         mentions[(entity.canonical, entity.label)] = mentions.get((entity.canonical, entity.label), 0) + 1
-    speakers = sorted({c.speaker for c in stored.claims if c.speaker})
+    speakers = sorted({c.speaker for c in stored.claims if c.speaker and c.speaker_type != "unnamed"
+                       and (c.speaker_type is None or names_someone(c.speaker, c.speaker_type))})
     entities = sorted(((c, lbl, n) for (c, lbl), n in mentions.items()), key=lambda t: (-t[2], t[0]))
     return ArticlePage(
         stored=stored,
@@ -284,19 +286,39 @@ class PersonPage:
     chart: Chart | None
     page: int
     has_next: bool
+    speaker: SpeakerDetail | None = None  # who they are across the corpus (speaker pages)
 
 
-def person_page(store: Store, name: str, *, page: int = 1) -> PersonPage:
+def person_page(store: Store, name: str, *, page: int = 1, speaker: SpeakerDetail | None = None) -> PersonPage:
     summary = queries.person_summary(store, name)
     found = queries.person_claims(store, name, page=page, summary=summary)
     articles = queries.mentioning(store, name, page=page)
     shown = page * queries.CLAIMS_PAGE_SIZE
     return PersonPage(claims=found, articles=articles, chart=chart(found.timeline), page=page,
-                      has_next=found.by_total > shown or found.about_total > shown or len(articles) == queries.PAGE_SIZE)
+                      has_next=found.by_total > shown or found.about_total > shown or len(articles) == queries.PAGE_SIZE,
+                      speaker=speaker)
 
 
-def speaker_list(store: Store, q: str | None) -> list[tuple[str, int]]:
-    return queries.speakers(store, q)
+def is_entity(store: Store, name: str) -> bool:
+    """Whether analysis tagged ``name`` as an entity (its canonical name) anywhere."""
+    return bool(queries.person_summary(store, name).labels)
+
+
+SPEAKERS_PAGE = 100
+
+
+@dataclass
+class SpeakerList:
+    speakers: list[Speaker]
+    page: int
+    has_next: bool
+    unattributed: dict[str, int]  # claims by unnamed sources and with unresolved sources
+
+
+def speaker_list(store: Store, q: str | None, *, page: int = 1) -> SpeakerList:
+    found = store.speaker_list(q, limit=SPEAKERS_PAGE + 1, offset=(page - 1) * SPEAKERS_PAGE)
+    return SpeakerList(speakers=found[:SPEAKERS_PAGE], page=page, has_next=len(found) > SPEAKERS_PAGE,
+                       unattributed=_cached(store, "unattributed", store.unattributed) if not q else {})
 
 
 # -- claim -----------------------------------------------------------------------------------
