@@ -511,12 +511,61 @@ def claim_retrieval(r: dict) -> list[str]:
     return out
 
 
+def claim_groups(r: dict) -> list[str]:
+    alone, groups = r["grouping_alone"], r["groups"]
+    reasons = groups["reasons"]
+    rest_cpu = alone["group_cpu_s"] - alone.get("model_load_cpu_s", 0) - alone["encode_cpu_s"]
+    out = [
+        "## Claim groups at ingest: what matching costs (issue 16)",
+        "",
+        "`python benchmarks/claim_groups.py --json benchmarks/results/claim_groups.json [--pairs pairs.txt]`",
+        "",
+        f"The {r['documents']:,} documents of section 3, ingested by `claimdesk ingest` in fresh processes, in the same run:",
+        "matching off (`CLAIMDESK_CLAIM_GROUPS=off`, the anchor) and on. Then the claims of a copy of the matching-off store",
+        "are grouped in one more fresh process by the function ingest calls (`store.groups.group_articles`), timed in parts.",
+        "CPU seconds (user + system, every thread) are the figure to compare: the machine is shared, and wall time also",
+        "counts waiting for a core.",
+        "",
+        "| run | CPU s | wall s | documents / s (wall) |",
+        "|---|---|---|---|",
+        f"| anchor: `CLAIMDESK_CLAIM_GROUPS=off claimdesk ingest` | {r['ingest_off_cpu_s']:.0f} | {r['ingest_off_s']:.0f} | "
+        f"{r['ingest_off_docs_per_s']:.2f} |",
+        f"| `claimdesk ingest` (matching on) | {r['ingest_on_cpu_s']:.0f} | {r['ingest_on_s']:.0f} | {r['ingest_on_docs_per_s']:.2f} |",
+        f"| grouping alone: {alone['claims']:,} claims | {alone['group_cpu_s']:.0f} | {alone['group_s']:.0f} | |",
+        f"| of which loading the sentence model (once per process) | {alone.get('model_load_cpu_s', 0):.0f} | "
+        f"{alone.get('model_load_s', 0):.0f} | |",
+        f"| of which embedding {alone['encoded']:,} texts | {alone['encode_cpu_s']:.0f} | {alone['encode_s']:.0f} | |",
+        f"| of which matching, deciding, writing rows | {rest_cpu:.0f} | "
+        f"{alone['group_s'] - alone.get('model_load_s', 0) - alone['encode_s']:.0f} | |",
+        "",
+        f"Matching costs **{100 * r['grouping_alone_share_of_ingest_cpu']:.1f}%** of the anchor's ingest CPU time measured alone "
+        f"({100 * r['grouping_without_model_load_share_cpu']:.1f}% without loading the model), "
+        f"{100 * r['matching_share_of_ingest_cpu']:+.1f}% by the difference of the two ingest runs "
+        f"(wall: {100 * r['matching_share_of_ingest']:+.1f}%); target < 10%.",
+        f"Store {r['db_mb_off']:.1f} MB without, {r['db_mb_on']:.1f} MB with the claims' embeddings; the matcher's cache folder "
+        f"{r['cache_mb']:.1f} MB.",
+        "",
+        f"What it grouped: {groups['indexed']:,} of {groups['claims']:,} claims matched; {groups['groups']:,} groups of more than one "
+        f"appearance holding {groups['grouped_claims']:,} claims, {groups['cross_outlet_groups']:,} of them across outlets; "
+        f"largest {', '.join(map(str, groups['largest'][:5]))}. Joined as similar {reasons.get('similar', 0):,}, as a contained "
+        f"(shortened or longer) quotation {reasons.get('contained', 0):,}; started a group {reasons.get('new', 0):,}.",
+        "",
+    ]
+    bands = r.get("pair_bands")
+    if bands:
+        out += ["Each claim's nearest claim in another article, by cosine band, and how many the rules call the same claim",
+                "(`--pairs` writes samples of each band for reading):", "",
+                "| cosine | claims | decided same |", "|---|---|---|",
+                *(f"| {band} | {x['pairs']:,} | {x['decided_same']:,} |" for band, x in bands.items()), ""]
+    return out
+
+
 def main() -> None:
     sections = [("zyte_html", zyte_html), ("zyte_dumps", zyte_dumps), ("ingest_throughput", ingest),
                 ("polnear_claims", polnear_claims), ("speakers", speakers), ("polnear", polnear_taggers), ("analyze_throughput", analyze_speed),
                 ("fnc1", fnc1), ("headline_check", headline_check), ("gum_entities", gum_entities), ("gum_dates", gum_dates),
                 ("web_latency", web_latency), ("web_cpu", web_cpu), ("hostile_inputs", hostile_inputs), ("web_hostile", web_hostile),
-                ("claim_retrieval", claim_retrieval)]
+                ("claim_retrieval", claim_retrieval), ("claim_groups", claim_groups)]
     found = [(load(name), render) for name, render in sections]
     out = [
         "# Benchmarks",

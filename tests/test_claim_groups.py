@@ -173,12 +173,18 @@ def test_pipeline_groups_claims_and_a_matching_failure_loses_no_article(tmp_path
     def broken(*_a, **_k):
         raise RuntimeError("index unavailable")
 
+    working = groups._group_one
     monkeypatch.setattr(groups, "_group_one", broken)
     summary = pipeline.ingest(["z"], db)
     assert summary.new == 1 and len(summary.errors) == 1
     assert "claim matching failed: RuntimeError: index unavailable" in summary.errors[0].cause
+    assert summary.errors[0].input == third[0].raw.name
     assert db.get(third[0].raw.id) is not None  # stored all the same
     assert groups.group_of(db, third[0].raw.id, 0) == []
+    # the next grouping in the process takes the claims left behind
+    monkeypatch.setattr(groups, "_group_one", working)
+    assert groups.group_articles(db, []).claims == 1
+    assert len(groups.group_of(db, third[0].raw.id, 0)) == 3
     db.close()
 
 

@@ -328,6 +328,8 @@ def group_articles(store: Store, article_ids: Sequence[str] | None = None, *,
                 if progress:
                     progress(added)
             index.memo.clear()
+        if failed:
+            index.pending_checked = False  # the next call takes them again
         if index.unsaved >= SAVE_EVERY:
             save(store)
         return Grouped(total, joined, tuple(failed))
