@@ -55,7 +55,7 @@ from sqlalchemy import Connection, and_, exists, func, insert, or_, select, upda
 from sqlalchemy.engine import make_url
 
 from claimdesk.corpus import groups as rules
-from claimdesk.store.schema import claim_index, claims as claim_table, documents
+from claimdesk.store.schema import claim_index, claims as claim_table, documents, review_publications
 from claimdesk.store.queries import ClaimRef, _claim_columns, _claim_ref
 from claimdesk.store.store import Store, _latest_version
 
@@ -509,18 +509,24 @@ def nearest(store: Store, text: str, *, top: int = 5, min_similarity: float | No
             if len(chosen) == top:
                 break
         members: dict[int, list] = {}
-        for group_pk, article_id, seq in connection.execute(
-            select(i.group_pk, d.id, i.seq).join(documents, d.pk == i.doc_pk)
+        for group_pk, doc_pk, article_id, seq in connection.execute(
+            select(i.group_pk, i.doc_pk, d.id, i.seq).join(documents, d.pk == i.doc_pk)
             .where(i.group_pk.in_([row.group_pk for _, row in chosen]), _latest_version()).order_by(i.pk)
         ).all():
-            members.setdefault(group_pk, []).append((article_id, seq))
+            members.setdefault(group_pk, []).append((doc_pk, article_id, seq))
+        # which members have a published review: one query, then the reviews of those only
+        p = review_publications.c
+        doc_pks = sorted({doc_pk for ms in members.values() for doc_pk, _, _ in ms})
+        published = set(connection.execute(
+            select(p.doc_pk, p.seq).where(p.doc_pk.in_(doc_pks), p.action == "published", desk._latest_event())
+        ).all()) if doc_pks else set()
     found = []
     for m, row in chosen:
         own = (row.article_id, row.seq)
-        keys = sorted(members.get(row.group_pk, [own])[:GROUP_SHOWN], key=lambda k: k != own)
+        group = members.get(row.group_pk, [])
+        keys = sorted(((a, s) for doc_pk, a, s in group if (doc_pk, s) in published), key=lambda k: k != own)
         reviewed = [r for r in (desk.published_review(store, desk.claim_key(*k)) for k in keys) if r is not None]
-        found.append(Nearest(_claim_ref(row), m.score, m.similarity, len(members.get(row.group_pk, [own])),
-                             tuple(reviewed)))
+        found.append(Nearest(_claim_ref(row), m.score, m.similarity, max(len(group), 1), tuple(reviewed)))
     return found
 
 
