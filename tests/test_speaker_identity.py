@@ -283,3 +283,14 @@ def test_a_name_typed_differently_in_two_articles_is_one_speaker(store):
     put(store, "C", ["Trump"], ["organisation"], seed=3, published="2016-01-03")
     put(store, "D", ["the ministry"], ["organisation"], seed=4, published="2016-01-03")
     assert speakers_of(store) == {"Donald Trump": ("person", 4, {"Donald Trump", "Donald J. Trump", "Trump"})}
+
+
+def test_a_surname_ambiguous_early_joins_the_person_who_comes_to_dominate_it(store):
+    put(store, "A", ["Barack Obama", "Michelle Obama"], ["person", "person"], seed=1, published="2016-01-01")
+    put(store, "B", ["Obama"], ["organisation"], seed=2, published="2016-01-02")  # tagged a body, and ambiguous
+    assert "Obama" in speakers_of(store)
+    for seed in range(3, 13):  # Barack Obama is quoted ten times more
+        put(store, f"C{seed}", ["Barack Obama"], ["person"], seed=seed, published="2016-02-01")
+    found = speakers_of(store)
+    assert "Obama" not in found and found["Barack Obama"][1:] == (12, {"Barack Obama", "Obama"})
+    assert found["Michelle Obama"][1] == 1

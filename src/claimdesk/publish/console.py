@@ -258,6 +258,6 @@ def speakers_table(details: list, unattributed: dict[str, int]) -> Table:
     for detail in details:
         s = detail.speaker
         aliases = Text(", ").join(safe(f"{a.name} ({a.claims})") for a in detail.aliases if a.name != s.name)
-        roles = Text("; ").join(safe(f"{r.role} ×{r.count}") for r in detail.roles[:3])
+        roles = Text("; ").join(safe(f"{r.role} ({r.count})") for r in detail.roles[:3])
         table.add_row(safe(s.name), s.type, str(s.claims), aliases, roles)
     return table

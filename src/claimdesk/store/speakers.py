@@ -56,7 +56,7 @@ class Alias:
 @dataclass(frozen=True)
 class Role:
     role: str
-    count: int
+    count: int  # articles giving it
     first: str | None  # earliest and latest published date of the articles giving it
     last: str | None
 
@@ -158,6 +158,8 @@ def resolve(connection: Connection, written: str | None, type_: str | None, day:
         return None
     written_as = _a.folded == identity.folded(written)
     found = _pointed(connection, written_as, pinned_only=True)
+    if found is None and kind == "body" and len(key.split()) == 1:  # "Trump" tagged an organisation
+        found = identity.surname_choice(_candidates(connection, key), day)
     if found is None and kind == "person" and identity.surname_of(key) is None:
         # a surname alone: whom it stands for depends on who else has it, now
         found = identity.surname_choice(_candidates(connection, key), day)
@@ -170,16 +172,10 @@ def resolve(connection: Connection, written: str | None, type_: str | None, day:
         if found is None:  # the other kind, by the same key (read either way)
             keys = {identity.name_key(written, "person"), identity.name_key(written, "organisation")}
             found = _pointed(connection, _a.kind == ("body" if kind == "person" else "person"), _a.key.in_(keys))
-        if found is None and kind == "body" and len(key.split()) == 1:  # "Trump" tagged an organisation
-            found = identity.surname_choice(_candidates(connection, key), day)
     if found is not None:
         _add_alias(connection, found, written, type_)
         return found
-    pk = _create(connection, written, type_)
-    surname = identity.surname_of(key) if kind == "person" else None
-    if surname is not None:
-        _absorb_surname(connection, pk, surname)
-    return pk
+    return _create(connection, written, type_)
 
 
 def _surname_alone(connection: Connection, surname: str) -> int | None:
@@ -189,22 +185,33 @@ def _surname_alone(connection: Connection, surname: str) -> int | None:
                             ~exists().where(_a.speaker_pk == _s.pk, _a.key != surname)).order_by(_s.pk).limit(1))
 
 
-def _absorb_surname(connection: Connection, full_pk: int, surname: str) -> None:
-    """A full name just arrived: a speaker known by its surname alone, no alias of which
-    an editor pinned, joins it when the surname is now unambiguous (identity rule 3)."""
-    alone = connection.execute(
-        select(_s.pk, _s.claims, _s.first_day, _s.last_day).where(
-            _s.pk.in_(select(_a.speaker_pk).where(_a.kind == "person", _a.key == surname)),
-            ~exists().where(_a.speaker_pk == _s.pk, or_(_a.key != surname, _a.pinned)))).all()
-    if not alone:
-        return
-    full = identity.Candidate(full_pk, 0, None, None)
-    others = _candidates(connection, surname, besides=full_pk)
-    for row in alone:
-        if identity.absorbs(full, others, row.last_day or row.first_day):
-            _move(connection, row.pk, full_pk)
-            _log(connection, "join", full_pk, {"joined": _name(connection, row.pk) or "", "reason": "surname"}, None)
-            connection.execute(delete(speakers).where(_s.pk == row.pk))
+def _absorb_surnames(connection: Connection, full_pk: int) -> dict[int, int]:
+    """A person quoted by full name: a speaker known by their surname alone (every alias
+    of it is that word, of any kind, none pinned by an editor) joins them when the surname
+    is now unambiguous (identity rule 3). Asked whenever they are quoted, so a surname
+    that was ambiguous early in a corpus is joined once one person dominates it."""
+    surnames = set(connection.scalars(select(_a.surname).where(_a.speaker_pk == full_pk, _a.surname.is_not(None))))
+    joined: dict[int, int] = {}
+    for surname in sorted(surnames):
+        alone = connection.execute(
+            select(_s.pk, _s.first_day, _s.last_day).where(
+                _s.pk.in_(select(_a.speaker_pk).where(_a.key == surname)),
+                ~exists().where(_a.speaker_pk == _s.pk, or_(_a.key != surname, _a.pinned)))).all()
+        if not alone:
+            continue
+        candidates = _candidates(connection, surname)
+        full = next((c for c in candidates if c.pk == full_pk), None)
+        if full is None:
+            continue
+        others = [c for c in candidates if c.pk != full_pk]
+        for row in alone:
+            if identity.absorbs(full, others, row.last_day or row.first_day):
+                name = _name(connection, row.pk) or ""
+                _move(connection, row.pk, full_pk)
+                connection.execute(delete(speakers).where(_s.pk == row.pk))
+                _log(connection, "join", full_pk, {"joined": name, "reason": "surname"}, None)
+                joined[row.pk] = full_pk
+    return joined
 
 
 def assign(connection: Connection, claims: list[Claim], day: str | None) -> list[tuple[Claim, int | None, str | None]]:
@@ -224,6 +231,12 @@ def assign(connection: Connection, claims: list[Claim], day: str | None) -> list
         else:
             pk = None
         out.append((claim, pk, claim.speaker if pk is not None else None))
+    joined: dict[int, int] = {}  # a surname's speaker -> the person it joined
+    for pk in sorted({pk for _, pk, _ in out if pk is not None}):
+        if connection.scalar(select(_s.type).where(_s.pk == pk)) == "person":
+            joined.update(_absorb_surnames(connection, pk))
+    while any(pk in joined for _, pk, _ in out):
+        out = [(claim, joined.get(pk, pk), alias) for claim, pk, alias in out]
     used = Counter(pk for _, pk, _ in out if pk is not None)
     persons = Counter(pk for claim, pk, _ in out if pk is not None and claim.speaker_type == "person")
     bodies = {pk: claim.speaker_type for claim, pk, _ in out
@@ -473,13 +486,13 @@ def normal_role(role: str) -> str:
 
 def roles(connection: Connection, pk: int, limit: int = 20) -> list[Role]:
     """The roles the articles give a speaker (titles and appositions, as analysis found
-    them for the names the speaker is known by), normalised and counted once per case
-    form, with the first and last dates they were given."""
+    them for the names the speaker is known by), normalised (case and a leading article
+    aside), each with the number of articles giving it and the first and last dates."""
     e, d = entity_table.c, documents.c
     names = [_name(connection, pk) or "", *aliases_of(connection, pk)]
     found: dict[str, list] = {}
     for role, n, first, last in connection.execute(
-            select(e.role, func.count(), func.min(d.published), func.max(d.published))
+            select(e.role, func.count(func.distinct(e.doc_pk)), func.min(d.published), func.max(d.published))
             .join(documents, d.pk == e.doc_pk)
             .where(e.canonical.in_(sorted(set(names))), e.label == "PERSON", e.role.is_not(None), _latest())
             .group_by(e.role)):
