@@ -432,3 +432,10 @@ def test_cli_match_text_against_the_store(grouped, tmp_path):
     as_json = runner.invoke(cli, ["match", "Armenian trucks carried mines into Karabakh", "--db", grouped.url, "--json"])
     rows = [json.loads(line) for line in as_json.output.splitlines() if line.startswith("{")]
     assert rows[0]["appearances"] == 4 and rows[0]["reviews"][0]["rating"] == "False"
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("id\ttext\nq1\tArmenian trucks carried mines into Karabakh\nq2\n", encoding="utf-8")
+    run = runner.invoke(cli, ["match", str(queries), "--db", grouped.url, "--top", "2"])
+    assert run.exit_code == 1  # q2 has no text: reported, the rest matched
+    lines = [line.split("\t") for line in run.output.splitlines() if line.startswith("q1\t")]
+    assert [(q, rank) for q, _, _, rank, _, _ in lines] == [("q1", "1"), ("q1", "2")]
+    assert lines[0][2] == f"{grouped.keys[0]}:0" or lines[0][2] in keys(grouped)

@@ -526,7 +526,7 @@ def match(
     from .corpus.match import Matcher, read_claims, read_queries, read_tsv_file, trec_lines
 
     if against is None:
-        _match_store(queries, db, top=top, as_json=as_json)
+        _match_store(queries, db, top=top, as_json=as_json, out_path=out_path)
         return
 
     problems: list[str] = []
@@ -567,10 +567,12 @@ def match(
     raise typer.Exit(1 if problems else 0)
 
 
-def _match_store(text: str, db: str | None, *, top: int, as_json: bool) -> None:
-    """``claimdesk match TEXT`` against the store: claims not grouped yet are grouped first."""
+def _match_store(text: str, db: str | None, *, top: int, as_json: bool, out_path: Path | None) -> None:
+    """``claimdesk match TEXT`` against the store: claims not grouped yet are grouped first.
+    A QUERIES.tsv file instead of TEXT: TREC run lines, the claim keys as document ids."""
     from rich.markup import escape
 
+    from .corpus.match import Claim, Match, read_queries, read_tsv_file, trec_lines
     from .store import groups
 
     with _read_store(db) as store:
@@ -580,6 +582,22 @@ def _match_store(text: str, db: str | None, *, top: int, as_json: bool) -> None:
             groups.save(store)
         for article_id, cause in done.failed:
             err.print(f"error: {article_id[:12]}: {cause}", style="red", highlight=False, markup=False)
+        if Path(text).is_file():
+            try:
+                pairs, problems = read_tsv_file(text, read_queries)
+            except (OSError, UnicodeDecodeError) as e:
+                err.print(f"error: {e}", style="red", highlight=False, markup=False)
+                raise typer.Exit(2)
+            import contextlib
+
+            with open(out_path, "w", encoding="utf-8") if out_path else contextlib.nullcontext(sys.stdout) as stream:
+                for qid, query in pairs:
+                    found = [Match(Claim(f"{n.ref.article_id}:{n.ref.seq}", n.ref.content), n.score, n.similarity)
+                             for n in groups.nearest(store, query, top=top)]
+                    stream.writelines(line + "\n" for line in trec_lines(qid, found))
+            for problem in problems:
+                err.print(f"error: {problem}", style="red", highlight=False, markup=False)
+            raise typer.Exit(1 if problems or done.failed else 0)
         found = groups.nearest(store, text, top=top)
     for rank, n in enumerate(found, 1):
         ref = n.ref
