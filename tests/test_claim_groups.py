@@ -80,6 +80,10 @@ def test_decision_rules():
     twelve = rules.NewClaim("the shelling killed 12 people in the village on Monday", doc=1, url=None)
     assert rules.decide(twelve, [candidate("the shelling killed 40 people in the village on Monday", 0.95)]).group is None
     assert rules.decide(twelve, [candidate("the shelling killed 12 people in the village on Monday night", 0.97)]).group == 7
+    # names likewise: the cosine hardly sees one name swapped for another
+    trump = rules.NewClaim("Trump will win Florida by a wide margin this November", doc=1, url=None)
+    assert rules.decide(trump, [candidate("Clinton will win Florida by a wide margin this November", 0.95)]).group is None
+    assert rules.decide(rules.NewClaim(SHORTENED, 1, None), [candidate(MINES, 0.86)]).reason == "contained"
     # the most similar passing candidate decides
     best = rules.decide(new, [candidate(SHORTENED, 0.7, group=3, claim=3), candidate(MINES, 0.97, group=5, claim=5)])
     assert (best.group, best.reason) == (5, "similar")

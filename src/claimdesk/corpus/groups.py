@@ -24,7 +24,9 @@ The rules, in order (``decide``):
    same appearance (its claims replace the old ones; a claim never groups with a claim
    of a superseded version of its own URL).
 2. Never across a negation mismatch (one says "not" / "never" / "n't", the other does not),
-   nor when the shorter content's numbers are not all in the longer one.
+   nor when the shorter content's numbers, or its names (capitalised words inside the
+   text), are not all in the longer one (``numbers_agree``, ``names_agree``): the cosine
+   hardly sees "Trump will win Florida by a wide margin" become "Clinton will win ..." (0.88).
 3. Same claim when ``similarity >= SAME_SIMILARITY`` (a light edit, a paraphrase), or when
    the shorter content has at least ``MIN_CONTAINED_WORDS`` words, ``containment >=
    SAME_CONTAINMENT`` and ``similarity >= CONTAINED_SIMILARITY`` (a shortened or longer
@@ -46,7 +48,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .lexical import tokens
+from .lexical import STOP_WORDS, tokens
 
 # Cosine at or above which two contents are one claim whatever their words. Read by
 # hand on PolNeAR (nearest pairs across articles): from 0.88 up the pairs were the same
@@ -67,6 +69,9 @@ MIN_SIMILARITY = CONTAINED_SIMILARITY
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot)\b|n[’']t\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LEADING_THAT = re.compile(r"^\s*that\s+", re.IGNORECASE)
+_NAME = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*[\"“‘']?\s*|^[\"“‘']\s*)$")
+_NOT_NAMES = frozenset({"Mr", "Mrs", "Ms", "Dr", "I", "I'm", "I’m", "I've", "I’ve", "I'll", "I’ll", "I'd", "I’d"})
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,7 @@ def same_claim(new: NewClaim, candidate: Candidate) -> str | None:
         return None
     if negated(new.text) != negated(candidate.text):
         return None
-    if not numbers_agree(new.text, candidate.text):
+    if not numbers_agree(new.text, candidate.text) or not names_agree(new.text, candidate.text):
         return None
     if candidate.similarity >= SAME_SIMILARITY:
         return "similar"
@@ -136,11 +141,34 @@ def same_claim(new: NewClaim, candidate: Candidate) -> str | None:
     return None
 
 
+def names(text: str) -> set[str]:
+    """Capitalised words and acronyms, by their first five letters lower-cased ("Russia" and
+    "Russian" are one name). At the start of the text or of a sentence a capital says
+    nothing, so a stop word there ("The", "We", "However") is not a name."""
+    found = set()
+    for m in _NAME.finditer(text):
+        word = m.group(0)
+        if word in _NOT_NAMES:
+            continue
+        if _SENTENCE_START.search(text[:m.start()]) and word.lower() in STOP_WORDS:
+            continue
+        found.add(word[:5].lower())
+    return found
+
+
+def names_agree(a: str, b: str) -> bool:
+    """As ``numbers_agree``, for names."""
+    return _agree(names(a), names(b), a, b)
+
+
 def numbers_agree(a: str, b: str) -> bool:
     """Texts of like length (the shorter has 80% of the longer's words or more) state the
     same numbers; otherwise the shorter's numbers are all in the longer (a cut quotation
     may lose a number with the clause it cut, never gain or change one)."""
-    na, nb = numbers(a), numbers(b)
+    return _agree(numbers(a), numbers(b), a, b)
+
+
+def _agree(na: set[str], nb: set[str], a: str, b: str) -> bool:
     if na == nb:
         return True
     la, lb = len(tokens(a)), len(tokens(b))
