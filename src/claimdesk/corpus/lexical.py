@@ -7,6 +7,15 @@ one go. This index keeps one posting list per word, so a query costs the length 
 words' lists (stop words, whose lists hold every claim, are never indexed), adding a
 claim appends to a few lists, and the statistics BM25 needs (document frequency, mean
 length) are read at query time, so they are always those of the current collection.
+
+A query's cost is the postings of its words: at a million claims (``benchmarks/match_scale.py``)
+a tweet's words hold a few hundred thousand. Tried and not kept: MaxScore (skip the postings of
+the common words that cannot lift a claim into the top 50, and look those words up only for the
+claims found): exact, but on CheckThat's dev tweets against 300,000 claims the 50th claim
+shares only two or three words with the tweet, and each word's bound on its part is loose (its
+largest count over the shortest claim holding it), so even given the true 50th score half the
+postings had to be read, and it was no faster than reading them all. What does not depend on
+the query, the length normalisation of every claim, is computed once per collection size.
 """
 
 from __future__ import annotations
@@ -67,6 +76,19 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def best(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k highest (document, score), best first; ties by document number, at the cut too."""
+    if len(docs) > k:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        above = np.flatnonzero(scores > kth)
+        tied = np.flatnonzero(scores == kth)
+        tied = tied[np.argsort(docs[tied], kind="stable")[:k - len(above)]]
+        keep = np.concatenate([above, tied])
+        docs, scores = docs[keep], scores[keep]
+    ranked = np.lexsort((docs, -scores))
+    return [(int(docs[i]), float(scores[i])) for i in ranked]
+
+
 class LexicalIndex:
     """BM25 scores of every indexed document for a query, from per-word posting lists."""
 
@@ -75,12 +97,17 @@ class LexicalIndex:
         self.postings: list[array] = []  # word -> document numbers (ascending)
         self.frequencies: list[array] = []  # word -> the word's count in each of those documents
         self.lengths = array("f")  # document number -> number of tokens
+        self._norm: tuple | None = None  # (documents, k1, b, norm of each document): valid until the next add
 
     def __len__(self) -> int:
         return len(self.lengths)
 
     def add(self, documents: Iterable[Sequence[str]]) -> None:
-        """Index tokenised documents; they get the next document numbers, in order."""
+        """Index tokenised documents; they get the next document numbers, in order.
+
+        Each posting list is an ``array`` that grows by appending (amortised constant time,
+        no list is ever copied whole per document), so adding costs the document's words."""
+        vocabulary, postings, frequencies = self.vocabulary, self.postings, self.frequencies
         for words in documents:
             number = len(self.lengths)
             self.lengths.append(len(words))
@@ -88,42 +115,58 @@ class LexicalIndex:
             for w in words:
                 counts[w] = counts.get(w, 0) + 1
             for w, c in counts.items():
-                slot = self.vocabulary.get(w)
+                slot = vocabulary.get(w)
                 if slot is None:
-                    slot = self.vocabulary[w] = len(self.postings)
-                    self.postings.append(array("i"))
-                    self.frequencies.append(array("f"))
-                self.postings[slot].append(number)
-                self.frequencies[slot].append(c)
+                    slot = vocabulary[w] = len(postings)
+                    postings.append(array("i"))
+                    frequencies.append(array("f"))
+                postings[slot].append(number)
+                frequencies[slot].append(c)
+
+    def _lengths_norm(self, k1: float, b: float) -> np.ndarray:
+        """``k1 * (1 - b + b * length / mean length)`` of every document, kept until the next add."""
+        n = len(self.lengths)
+        cached = self._norm
+        if cached is None or cached[:3] != (n, k1, b):
+            lengths = np.frombuffer(self.lengths, dtype=np.float32)
+            mean = max(float(lengths.mean()), 1e-9)
+            cached = self._norm = (n, k1, b, k1 * (1 - b + b * lengths / mean))
+        return cached[3]
+
+    def _terms(self, query: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray, np.float64]]:
+        """(documents, counts, idf) of each distinct query word in the index, in query order."""
+        n = len(self.lengths)
+        out = []
+        for w in dict.fromkeys(query):
+            slot = self.vocabulary.get(w)
+            if slot is not None:
+                d = np.frombuffer(self.postings[slot], dtype=np.int32)
+                tf = np.frombuffer(self.frequencies[slot], dtype=np.float32)
+                out.append((d, tf, np.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5))))
+        return out
 
     def scores(self, query: Sequence[str], *, k1: float = K1, b: float = B) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, BM25 scores) of the documents sharing a word with the query, unsorted."""
+        """(document numbers ascending, BM25 scores) of the documents sharing a word with the query.
+
+        Every posting of every query word is scored (float64), the lists merged by a sort and the
+        parts of a document summed in the query's word order, then rounded to float32. Tried
+        and not kept: adding the parts into one array as long as the collection (numpy's
+        scattered ``+=`` cost more than the sort), and MaxScore (see the module's docstring)."""
         n = len(self.lengths)
-        slots = [self.vocabulary[w] for w in dict.fromkeys(query) if w in self.vocabulary]
-        if not n or not slots:
+        terms = self._terms(query)
+        if not n or not terms:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        lengths = np.frombuffer(self.lengths, dtype=np.float32)
-        norm = k1 * (1 - b + b * lengths / max(float(lengths.mean()), 1e-9))
-        docs, parts = [], []
-        for slot in slots:
-            d = np.frombuffer(self.postings[slot], dtype=np.int32)
-            tf = np.frombuffer(self.frequencies[slot], dtype=np.float32)
-            idf = np.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5))
-            docs.append(d)
-            parts.append(idf * tf * (k1 + 1) / (tf + norm[d]))
+        norm = self._lengths_norm(k1, b)
+        docs = [d for d, _, _ in terms]
+        parts = [idf * tf * (k1 + 1) / (tf + norm[d]) for d, tf, idf in terms]
         if len(docs) == 1:
             return docs[0].astype(np.int64), parts[0].astype(np.float32)
         found, where = np.unique(np.concatenate(docs), return_inverse=True)
         return found.astype(np.int64), np.bincount(where, np.concatenate(parts)).astype(np.float32)
 
-    def top(self, query: Sequence[str], k: int) -> list[tuple[int, float]]:
-        """The k best (document number, score), best first; ties by document number."""
-        docs, scores = self.scores(query)
-        if len(docs) > k:
-            keep = np.argpartition(-scores, k - 1)[:k]
-            docs, scores = docs[keep], scores[keep]
-        order = np.lexsort((docs, -scores))
-        return [(int(docs[i]), float(scores[i])) for i in order]
+    def top(self, query: Sequence[str], k: int, *, k1: float = K1, b: float = B) -> list[tuple[int, float]]:
+        """The k best (document number, score), best first; ties by document number (at the cut too)."""
+        return best(*self.scores(query, k1=k1, b=b), k) if k > 0 else []
 
     def save(self, folder: Path) -> None:
         """Write ``lexical.json`` (the words) and ``lexical.npz`` (the lists, concatenated)."""
