@@ -18,10 +18,11 @@ Where things live, and why:
   catches up by adding the rows past the last pk it holds (their stored vectors: no
   encoding); it is never rebuilt per ingest. A cache that does not fit the database
   (the database reset, rows deleted, files damaged) is rebuilt from the rows. Why not
-  sqlite-vec / pgvector: two vector indexes to keep alike (one per dialect), neither with
-  the lexical stage the matcher fuses, and pgvector is not installed on the team's
-  servers; hnswlib answers in about a millisecond at a million claims
-  (``corpus/vectors.py``), which keeps matching far below the cost of analysis.
+  sqlite-vec / pgvector: two vector indexes to keep alike (one per dialect, each an
+  extension to install: neither is in this environment's SQLite or PostgreSQL), neither
+  with the lexical stage the matcher fuses; the matcher's hnswlib graph answers in about a
+  millisecond at a million claims (``corpus/vectors.py``, BENCHMARKS.md), far below the
+  cost of analysing the article the claims come from.
 - **Grouping is serialised**: the catch-up, the matching and the new rows are one write
   transaction (the store's write lock), so two ingest processes never both start a group
   for the same claim; embedding (the cost) runs before it, batched over the articles.
