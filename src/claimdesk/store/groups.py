@@ -21,8 +21,9 @@ Where things live, and why:
   sqlite-vec / pgvector: two vector indexes to keep alike (one per dialect, each an
   extension to install: neither is in this environment's SQLite or PostgreSQL), neither
   with the lexical stage the matcher fuses; the matcher's hnswlib graph answers in about a
-  millisecond at a million claims (``corpus/vectors.py``, BENCHMARKS.md), far below the
-  cost of analysing the article the claims come from.
+  millisecond (p50, 100,000 claims: ``benchmarks/match_scale.py``), and a whole match is
+  far below the cost of analysing the article the claims come from (BENCHMARKS.md,
+  "Claim groups at ingest").
 - **Grouping is serialised**: the catch-up, the matching and the new rows are one write
   transaction (the store's write lock), so two ingest processes never both start a group
   for the same claim; embedding (the cost) runs before it, batched over the articles.
