@@ -161,6 +161,41 @@ def speakers(r: dict) -> list[str]:
     ]
 
 
+def speaker_identity(r: dict) -> list[str]:
+    total = r["claims"]
+    people = "; ".join(f"{p['person']} {p['claims']} claims, {p['entries']} entr{'y' if p['entries'] == 1 else 'ies'}"
+                       for p in r["people"])
+    ambiguous = "; ".join(f"\"{a['entry']}\" ({a['claims']} claims) beside {a['person']}" for a in r["ambiguous_surnames"])
+    return [
+        "## Speakers across the corpus: a store of the 84 PolNeAR dev articles (issue 16)",
+        "",
+        "`python benchmarks/speaker_identity.py --json benchmarks/results/speaker_identity.json` (ingests the dev texts",
+        "into a fresh SQLite store with `claimdesk ingest`, then reads the speakers back as `claimdesk speakers` does).",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| claims stored | {total} |",
+        f"| speakers (entries of `claimdesk speakers`) | {r['speakers']} |",
+        f"| claims with a speaker page | {r['with_speaker_page']} ({r['with_speaker_page'] / total:.1%}) |",
+        f"| speaker is a pronoun, relative word or fragment, all claims (floor < 1%) | {r['no_one_share']:.2%} |",
+        f"| the same, claims with a speaker page | {r['no_one_share_paged']:.2%} |",
+        f"| unresolved source (`speaker_type`) | {r['unresolved_share']:.1%} |",
+        f"| unnamed source (\"officials\") | {r['unnamed_share']:.1%} |",
+        f"| most speaker entries of one of the 20 most-quoted persons (floor 1) | {r['max_entries']} |",
+        "",
+        "Pronoun and fragment by the definitions of `benchmarks/speakers.py` (a parse of the speaker as it is shown).",
+        "An entry stands for a person when every name it was seen under is their full name (titles and middle initials",
+        "aside) or their surname alone where no other person speaker has that surname. The 20 most-quoted persons: "
+        + people + ".",
+        "",
+        ("Surnames shared with another person speaker, kept apart: " + ambiguous + "." if ambiguous
+         else "No surname shared with another person speaker was left apart."),
+        "Left as speakers though they are not someone (the fragment definition): "
+        + ", ".join(f"\"{x}\"" for x in r["no_one_examples"]) + ".",
+        "",
+    ]
+
+
 def polnear_taggers(r: dict) -> list[str]:
     learned = r["quality"]["learned"]
     return [
@@ -562,10 +597,11 @@ def claim_groups(r: dict) -> list[str]:
 
 def main() -> None:
     sections = [("zyte_html", zyte_html), ("zyte_dumps", zyte_dumps), ("ingest_throughput", ingest),
-                ("polnear_claims", polnear_claims), ("speakers", speakers), ("polnear", polnear_taggers), ("analyze_throughput", analyze_speed),
+                ("polnear_claims", polnear_claims), ("speakers", speakers), ("speaker_identity", speaker_identity),
+                ("polnear", polnear_taggers), ("analyze_throughput", analyze_speed),
                 ("fnc1", fnc1), ("headline_check", headline_check), ("gum_entities", gum_entities), ("gum_dates", gum_dates),
                 ("web_latency", web_latency), ("web_cpu", web_cpu), ("hostile_inputs", hostile_inputs), ("web_hostile", web_hostile),
-                ("claim_retrieval", claim_retrieval), ("claim_groups", claim_groups)]
+                ("claim_retrieval", claim_retrieval), ("match_scale", match_scale), ("claim_groups", claim_groups)]
     found = [(load(name), render) for name, render in sections]
     out = [
         "# Benchmarks",

@@ -16,7 +16,7 @@ and reads the store back as a user would through ``claimdesk speakers``:
   that surname. Surnames that are ambiguous (two people called Clinton quoted in the
   same weeks) are reported apart: keeping those apart is what the issue asks.
 
-    python benchmarks/speaker_identity.py [--json out.json]
+    python benchmarks/speaker_identity.py [--json out.json] [--keep dev.db]
 """
 
 from __future__ import annotations
@@ -70,8 +70,10 @@ def entries_per_person(store: Store, top: int = 20) -> tuple[list[dict], list[di
     rows, ambiguous = [], []
     for person in persons[:top]:
         key, surname = forms_of(person.name)
-        entries = []
+        entries = [person.name]
         for other in every:
+            if other.pk == person.pk:
+                continue
             keys = {identity.name_key(a, "person") for a in [other.name, *other.aliases]}
             if keys <= {key} | ({surname} if surnames[surname] == 1 else set()):
                 entries.append(other.name)
@@ -84,9 +86,10 @@ def entries_per_person(store: Store, top: int = 20) -> tuple[list[dict], list[di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--keep", type=Path, help="Keep the store here (a new SQLite file) to look at.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        db = Path(folder) / "dev.db"
+        db = args.keep or Path(folder) / "dev.db"
         seconds = ingest(db)
         with Store(str(db)) as store:
             claims = stored_claims(store)

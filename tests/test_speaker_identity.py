@@ -36,6 +36,7 @@ def test_keys_keep_what_tells_people_apart():
     assert identity.name_key("The Kremlin", "organisation") == identity.name_key("Kremlin", "group") == "kremlin"
     assert identity.display_name("Mr. Obama", "person") == "Obama"
     assert identity.display_name("Sen. Elizabeth A. Warren", "person") == "Elizabeth Warren"
+    assert identity.name_key("WASHINGTON -- President Obama", "person") == "obama"  # a dateline glued on
 
 
 def test_a_surname_joins_the_one_person_active_then():
@@ -273,7 +274,7 @@ def test_only_a_name_makes_a_body_someone_across_the_corpus():
     for named in ("the IMF", "Republicans", "The Clinton campaign", "Congress", "the Senate", "Reuters"):
         assert identity.names_someone(named, "organisation"), named
     for described in ("the ministry", "police", "Police", "The experts", "the president", "his supporters",
-                      "The campaign", "Officials"):
+                      "The campaign", "Officials", "Some", "Many of them"):
         assert not identity.names_someone(described, "organisation"), described
 
 
@@ -294,3 +295,14 @@ def test_a_surname_ambiguous_early_joins_the_person_who_comes_to_dominate_it(sto
     found = speakers_of(store)
     assert "Obama" not in found and found["Barack Obama"][1:] == (12, {"Barack Obama", "Obama"})
     assert found["Michelle Obama"][1] == 1
+
+
+def test_the_news_line_filter_finds_a_speaker_by_any_name_they_are_known_by(store):
+    from claimdesk.store import queries
+
+    a = put(store, "Rally", ["Donald J. Trump"], ["person"], seed=1, published="2016-08-01")
+    b = put(store, "Debate", ["Mr. Trump"], ["person"], seed=2, published="2016-09-01")
+    put(store, "Other", ["Ilham Aliyev"], ["person"], seed=3, published="2016-09-02")
+    for typed in ("Mr. Trump", "Trump", "donald j. trump", "Donald Trump"):
+        found = queries.news_line(store, queries.NewsFilters(speaker=typed))
+        assert {item.id for item in found.items} == {a.article.raw.id, b.article.raw.id}, typed

@@ -314,9 +314,13 @@ def match_speakers(names: list[str], typed: str) -> list[str]:
 
 
 def _speakers_for(store: Store, filters: NewsFilters, speakers: list[str] | None) -> list[str] | None:
+    """The speaker names the speaker filter means: those with the typed words in them
+    ("Mammadov"), and the speaker any name they are known by stands for ("Mr. Trump")."""
     if not filters.speaker:
         return None
-    return match_speakers(distinct_speakers(store) if speakers is None else speakers, filters.speaker)
+    names = match_speakers(distinct_speakers(store) if speakers is None else speakers, filters.speaker)
+    known_as = store.speaker_name(filters.speaker)
+    return names + [known_as] if known_as is not None and known_as not in names else names
 
 
 def news_line(store: Store, filters: NewsFilters = NewsFilters(), *, page: int = 1,
