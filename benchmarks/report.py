@@ -601,7 +601,7 @@ def main() -> None:
                 ("polnear", polnear_taggers), ("analyze_throughput", analyze_speed),
                 ("fnc1", fnc1), ("headline_check", headline_check), ("gum_entities", gum_entities), ("gum_dates", gum_dates),
                 ("web_latency", web_latency), ("web_cpu", web_cpu), ("hostile_inputs", hostile_inputs), ("web_hostile", web_hostile),
-                ("claim_retrieval", claim_retrieval), ("match_scale", match_scale), ("claim_groups", claim_groups)]
+                ("claim_retrieval", claim_retrieval), ("claim_groups", claim_groups)]
     found = [(load(name), render) for name, render in sections]
     out = [
         "# Benchmarks",
