@@ -88,8 +88,10 @@ def run(args: list[str], env: dict | None = None) -> tuple[float, float]:
     done = subprocess.run([*CLAIMDESK, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                           env={**os.environ, **(env or {})})
     seconds, cpu = time.perf_counter() - t, _cpu() - cpu
-    if done.returncode != 0:
+    if done.returncode not in (0, 1):  # 1: some inputs failed (named on stderr); the rest went in
         raise SystemExit(f"claimdesk {' '.join(args)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+    if done.returncode == 1:
+        print(f"claimdesk {' '.join(args)}: some inputs failed:\n{done.stderr[-1500:]}", file=sys.stderr)
     return seconds, cpu
 
 
@@ -169,6 +171,7 @@ def main() -> None:
     parser.add_argument("--off-wall", type=float)
     parser.add_argument("--off-cpu", type=float)
     parser.add_argument("--no-on", action="store_true", help="skip the matching-on ingest (the grouping is still measured alone)")
+    parser.add_argument("--note", help="a note for the report (why a run was reused or skipped)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -220,6 +223,8 @@ def main() -> None:
     if band_counts is not None:
         result["pair_bands"] = band_counts
     result["load_at_end"] = os.getloadavg()[0]
+    if args.note:
+        result["note"] = args.note
     print(json.dumps(result, indent=2))
     if args.json:
         machine.save(args.json, result)
