@@ -306,3 +306,24 @@ def test_the_news_line_filter_finds_a_speaker_by_any_name_they_are_known_by(stor
     for typed in ("Mr. Trump", "Trump", "donald j. trump", "Donald Trump"):
         found = queries.news_line(store, queries.NewsFilters(speaker=typed))
         assert {item.id for item in found.items} == {a.article.raw.id, b.article.raw.id}, typed
+
+
+def test_a_store_from_before_speaker_identity_is_resolved_by_its_migration(db_url):
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from test_store_claims import _migrate
+
+    with Store(db_url) as opened:
+        put(opened, "A", ["Donald J. Trump", "officials"], ["person", "unnamed"], seed=1, published="2016-01-01")
+        put(opened, "B", ["Mr. Trump"], ["person"], seed=2, published="2016-01-02")
+    _migrate(db_url, command.downgrade, "0012")  # speakers, aliases and the claims' speaker_pk are gone
+    engine = create_engine(db_url)
+    with engine.begin() as connection:  # as a store before 0013 kept them: each claim's name as its article wrote it
+        connection.execute(text("UPDATE claims SET speaker = 'Donald J. Trump' WHERE doc_pk = 1 AND seq = 0"))
+        connection.execute(text("UPDATE claims SET speaker = 'Mr. Trump' WHERE doc_pk = 2 AND seq = 0"))
+    engine.dispose()
+    with Store(db_url) as store:  # opening upgrades: 0013 resolves the stored claims
+        assert speakers_of(store) == {"Donald Trump": ("person", 2, {"Donald J. Trump", "Mr. Trump"})}
+        assert {h.claim.speaker for h in store.claims_by_speaker("Trump")} == {"Donald Trump"}
+        assert store.unattributed() == {"unnamed": 1}

@@ -220,17 +220,18 @@ def assign(connection: Connection, claims: list[Claim], day: str | None) -> list
     gave it). Counters (claims, first and last day) grow with them."""
     day = day[:10] if day else None
     named: dict[tuple[str, str], int | None] = {}
-    out = []
+    out, types = [], []
     for claim in claims:
         type_ = claim.speaker_type if claim.speaker_type is not None else _guessed_type(claim.speaker)
         if claim.speaker and type_ in identity.IDENTIFIED_TYPES:
             mention = (claim.speaker, type_)
             if mention not in named:
-                named[mention] = resolve(connection, claim.speaker, claim.speaker_type, day)
+                named[mention] = resolve(connection, claim.speaker, type_, day)
             pk = named[mention]
         else:
             pk = None
         out.append((claim, pk, claim.speaker if pk is not None else None))
+        types.append(type_)
     joined: dict[int, int] = {}  # a surname's speaker -> the person it joined
     for pk in sorted({pk for _, pk, _ in out if pk is not None}):
         if connection.scalar(select(_s.type).where(_s.pk == pk)) == "person":
@@ -238,9 +239,8 @@ def assign(connection: Connection, claims: list[Claim], day: str | None) -> list
     while any(pk in joined for _, pk, _ in out):
         out = [(claim, joined.get(pk, pk), alias) for claim, pk, alias in out]
     used = Counter(pk for _, pk, _ in out if pk is not None)
-    persons = Counter(pk for claim, pk, _ in out if pk is not None and claim.speaker_type == "person")
-    bodies = {pk: claim.speaker_type for claim, pk, _ in out
-              if pk is not None and claim.speaker_type not in (None, "person")}
+    persons = Counter(pk for (_, pk, _), type_ in zip(out, types) if pk is not None and type_ == "person")
+    bodies = {pk: type_ for (_, pk, _), type_ in zip(out, types) if pk is not None and type_ != "person"}
     names = {pk: name for pk, name in connection.execute(select(_s.pk, _s.name).where(_s.pk.in_(list(used))))}
     for pk, n in used.items():
         values = {"claims": _s.claims + n, "persons": _s.persons + persons[pk]}

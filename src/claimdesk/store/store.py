@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +46,7 @@ from claimdesk.store.schema import (
     line_counts,
     removed_ranges,
     scope_counts,
+    speakers as speakers_table,
 )
 
 _HEX = frozenset("0123456789abcdef")
@@ -361,7 +362,10 @@ class Store:
                         summaries.supersede(connection, previous)
                 named = speaker_store.assign(connection, claims, raw.published)
                 claims = [claim for claim, _, _ in named]
-                summaries.add(connection, pk, raw.published, raw.outlet, ingested_at, claims, entities)
+                # the person summaries count claims by speakers across the corpus only (not "officials")
+                summaries.add(connection, pk, raw.published, raw.outlet, ingested_at,
+                              [c if speaker_pk is not None else replace(c, speaker=None) for c, speaker_pk, _ in named],
+                              entities)
                 if article.body:
                     connection.execute(
                         insert(body_ranges),
@@ -730,7 +734,7 @@ class Store:
             scopes = connection.scalar(select(func.count()).select_from(scope_counts))
             keys = connection.scalar(select(func.count()).select_from(line_counts))
             claim_count = connection.scalar(select(func.count()).select_from(claim_table))
-            speaker_count = connection.scalar(select(func.count(claim_table.c.speaker.distinct())))
+            speaker_count = connection.scalar(select(func.count()).select_from(speakers_table))
         return {
             "documents": total,
             "formats": formats,
@@ -739,7 +743,7 @@ class Store:
             "near_duplicate_groups": group_count,
             "near_duplicate_documents": int(grouped),
             "claims": claim_count,  # of every stored version, like "documents"
-            "speakers": speaker_count,  # distinct speaker names among them
+            "speakers": speaker_count,  # speakers across the corpus (claimdesk.store.speakers)
             "errors": error_count,
             "recent_errors": self.errors(5),
             "scopes": scopes,

@@ -4,7 +4,8 @@ hundred rows.
 
 ``person_counts`` holds, for the latest version of every article:
 
-- ``by``: claims per speaker (as stored), month of the article's date and hedge;
+- ``by``: claims per speaker (by name; speakers across the corpus only, ``store.speakers``),
+  month of the article's date and hedge;
 - ``about``: claims whose content holds a mention of an entity (canonical name), per
   month, their own claims excepted (speaker equal to the name, any case);
 - ``mention``: mentions per canonical name, label and role (``label<TAB>role``);
@@ -26,7 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Connection, delete, exists, func, insert, literal_column, select
+from sqlalchemy import Connection, case, delete, exists, func, insert, literal_column, null, select
 
 from claimdesk.store.schema import (
     claims as claim_table,
@@ -38,6 +39,13 @@ from claimdesk.store.schema import (
 )
 
 Key = tuple[str, str, str, str]  # kind, name, month, detail
+
+
+def _speaker():
+    """A stored claim's speaker as the summaries count it: only a speaker across the corpus
+    (``speaker_pk``), never an unnamed source's phrase ("officials")."""
+    c = claim_table.c
+    return case((c.speaker_pk.is_not(None), c.speaker), else_=null()).label("speaker")
 
 
 def counts(published: str | None, outlet: str | None,
@@ -136,7 +144,7 @@ def recount(connection: Connection, doc_pks: Iterable[int], change: Callable[[],
 def _stored_claim_rows(connection: Connection, doc_pk: int) -> list[dict]:
     d, c, e = documents.c, claim_table.c, entity_table.c
     doc = connection.execute(select(d.published, d.ingested_at).where(d.pk == doc_pk)).one()
-    claims = connection.execute(select(c.seq, c.speaker, c.content_start, c.content_end).where(c.doc_pk == doc_pk)).all()
+    claims = connection.execute(select(c.seq, _speaker(), c.content_start, c.content_end).where(c.doc_pk == doc_pk)).all()
     mentions = connection.execute(select(e.canonical, e.label, e.role, e.start, e.end).where(e.doc_pk == doc_pk)).all()
     return claim_rows(doc_pk, doc.published, doc.ingested_at, claims, mentions)
 
@@ -152,7 +160,7 @@ def stored_counts(connection: Connection, doc_pk: int) -> Counter[Key]:
     doc = connection.execute(select(d.published, d.outlet).where(d.pk == doc_pk)).first()
     if doc is None:
         return Counter()
-    claims = connection.execute(select(c.speaker, c.hedge, c.content_start, c.content_end).where(c.doc_pk == doc_pk)).all()
+    claims = connection.execute(select(_speaker(), c.hedge, c.content_start, c.content_end).where(c.doc_pk == doc_pk)).all()
     mentions = connection.execute(select(e.canonical, e.label, e.role, e.start, e.end).where(e.doc_pk == doc_pk)).all()
     return counts(doc.published, doc.outlet, claims, mentions)
 
@@ -175,12 +183,22 @@ def apply(connection: Connection, found: Counter[Key], sign: int = 1) -> None:
         connection.execute(statement, rows[start:start + 2000])
 
 
+def _counted_speaker(connection: Connection):
+    """``_speaker()``, or the speaker as stored in a database whose migration has not yet
+    reached speaker identity (revision 0013: the backfills of 0007 and 0008 run before it)."""
+    from sqlalchemy import inspect
+
+    columns = {column["name"] for column in inspect(connection).get_columns("claims")}
+    return _speaker() if "speaker_pk" in columns else claim_table.c.speaker
+
+
 def _latest_batches(connection: Connection, batch: int):
     """Every stored article no newer version supersedes, a batch at a time: (docs, claims
     by doc_pk as (seq, speaker, hedge, content start, end), mentions by doc_pk)."""
     d, c, e = documents.c, claim_table.c, entity_table.c
     newer = documents.alias("newer")
     latest = ~exists().where(newer.c.url == d.url, newer.c.version > d.version)
+    speaker = _counted_speaker(connection)
     last = 0
     while True:
         docs = connection.execute(
@@ -189,7 +207,7 @@ def _latest_batches(connection: Connection, batch: int):
             return
         pks = [r.pk for r in docs]
         claims: dict[int, list] = {}
-        for r in connection.execute(select(c.doc_pk, c.seq, c.speaker, c.hedge, c.content_start, c.content_end)
+        for r in connection.execute(select(c.doc_pk, c.seq, speaker, c.hedge, c.content_start, c.content_end)
                                     .where(c.doc_pk.in_(pks)).order_by(c.doc_pk, c.seq)):
             claims.setdefault(r.doc_pk, []).append(tuple(r[1:]))
         mentions: dict[int, list] = {}
