@@ -327,3 +327,12 @@ def test_a_store_from_before_speaker_identity_is_resolved_by_its_migration(db_ur
         assert speakers_of(store) == {"Donald Trump": ("person", 2, {"Donald J. Trump", "Mr. Trump"})}
         assert {h.claim.speaker for h in store.claims_by_speaker("Trump")} == {"Donald Trump"}
         assert store.unattributed() == {"unnamed": 1}
+
+
+def test_a_capitalised_word_the_article_left_unnamed_is_a_known_surname(store):
+    put(store, "A", ["Donald Trump"], ["person"], seed=1, published="2016-01-01")
+    stored = put(store, "B", ["Trump", "Officials"], ["unnamed", "unnamed"], seed=2, published="2016-01-02")
+    assert [(c.speaker, c.speaker_type) for c in stored.claims] == [("Donald Trump", "person"), ("Officials", "unnamed")]
+    assert speakers_of(store)["Donald Trump"][1] == 2
+    lone = put(store, "C", ["Mueller"], ["unnamed"], seed=3, published="2016-01-03")  # no stored Mueller: left as it was
+    assert (lone.claims[0].speaker, lone.claims[0].speaker_type) == ("Mueller", "unnamed")

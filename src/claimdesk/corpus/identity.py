@@ -150,6 +150,15 @@ def names_someone(written: str, type_: str) -> bool:
     return any((w[:1].isupper() or w[:1].isdigit()) and not _common(w) for w in words)
 
 
+def maybe_surname(written: str, type_: str | None) -> bool:
+    """An unnamed source that is one capitalised word, no common noun ("Trump", not
+    "Officials"): the article could not tie it to anyone, but a stored person may have it
+    as their surname (rule 2). When one does, the claim is theirs and typed a person: the
+    corpus knows more than the article."""
+    words = _words(written)
+    return type_ == "unnamed" and len(words) == 1 and words[0][:1].isupper() and names_someone(written, "organisation")
+
+
 def kind(type_: str) -> str:
     """Mentions join only speakers of their kind: a person, or anyone else (a ministry
     typed an organisation in one article and a group in another is still one body)."""

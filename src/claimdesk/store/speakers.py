@@ -223,6 +223,12 @@ def assign(connection: Connection, claims: list[Claim], day: str | None) -> list
     out, types = [], []
     for claim in claims:
         type_ = claim.speaker_type if claim.speaker_type is not None else _guessed_type(claim.speaker)
+        if claim.speaker and identity.maybe_surname(claim.speaker, type_):
+            # a capitalised word the article could not tie to anyone ("Trump said", read as the card
+            # game's noun): the corpus may know whose surname it is
+            chosen = identity.surname_choice(_candidates(connection, identity.name_key(claim.speaker, "person")), day)
+            if chosen is not None:
+                claim, type_ = replace(claim, speaker_type="person"), "person"
         if claim.speaker and type_ in identity.IDENTIFIED_TYPES:
             mention = (claim.speaker, type_)
             if mention not in named:
