@@ -6,7 +6,8 @@ Measures are those of the task's scorer (trectools over the top 5): MAP@5, the m
 queries of average precision at 5 (precision at each relevant claim found in the top 5,
 summed and divided by the query's number of relevant claims); MRR over the top 5; Recall@5.
 Time per query covers cleaning, embedding the tweet, both stages and fusion, one query
-at a time. Train is reported too: the matcher's settings were chosen there, dev was not looked at.
+at a time. Train is reported too: the matcher's settings were chosen there and its encoder's top
+layers fine-tuned on it (so train is in-sample), dev was not looked at.
 
 Also compares the vector indexes on the claims' vectors grown to ``--grow`` vectors (each
 claim vector plus noise, renormalised): hnswlib (shipped), faiss-cpu's HNSW (when
@@ -14,7 +15,8 @@ installed) and exact search: build time, ms per query, recall@10 of the exact ne
 
     python benchmarks/claim_retrieval.py [--json out.json] [--data DIR] [--grow 50000]
 
-The claims' index is cached in ~/.cache/claimdesk/claim_retrieval (outside the repository).
+The claims' index is cached in ~/.cache/claimdesk/claim_retrieval (outside the repository),
+one folder per claims file and encoder (``corpus.match.encoder_id``: the shipped fine-tuned layers' digest).
 """
 
 from __future__ import annotations
@@ -73,8 +75,8 @@ def build_matcher(data: Path) -> tuple[Matcher, float | None]:
     """The matcher over every claim, from the cache when its claims file has not changed."""
     claims_file = data / "verified_claims.docs.tsv"
     stat = claims_file.stat()
-    folder = CACHE / f"{stat.st_size}-{int(stat.st_mtime)}"
     encode = default_encoder(threads=2)
+    folder = CACHE / f"{stat.st_size}-{int(stat.st_mtime)}-{encode.id}"  # the vectors are the encoder's
     if (folder / "claims.jsonl").exists():
         return Matcher.load(folder, encode), None
     claims, problems = read_tsv_file(claims_file, read_claims)

@@ -212,3 +212,66 @@ def test_cli_matches_one_text_readably_and_saves_the_index(cli_files, tmp_path):
 def test_cli_says_when_the_claims_file_is_missing(tmp_path):
     result = runner.invoke(app, ["match", "text", "--against", str(tmp_path / "none.tsv")])
     assert result.exit_code == 2 and "none.tsv" in result.stderr
+
+
+# The fine-tuned encoder: shipped layers, their id, and indexes made by another encoder.
+
+
+def test_dense_document_is_text_then_title():
+    assert match_module.dense_document(Claim("a", "Text.", "Title")) == "Text. Title"
+    assert match_module.dense_document(Claim("b", "Text only.", "")) == "Text only."
+
+
+def test_shipped_layers_are_small_recorded_and_loaded_over_the_base_model():
+    import json
+
+    from safetensors.torch import load_file
+
+    path = match_module.WEIGHTS / match_module.WEIGHTS_FILE
+    assert path.exists() and path.stat().st_size < 15_000_000
+    provenance = json.loads((match_module.WEIGHTS / "provenance.json").read_text())
+    assert {"data", "command", "seed", "date", "recipe"} <= set(provenance)
+    shipped = load_file(str(path))
+    model = match_module.tuned_model()
+    state = model[0].auto_model.state_dict()
+    for name, tensor in shipped.items():
+        assert np.allclose(state[name].numpy(), tensor.float().numpy())
+    assert match_module.encoder_id().startswith("all-MiniLM-L6-v2+")
+
+
+def test_encoder_id_follows_the_weights(tmp_path):
+    assert match_module.encoder_id(tmp_path) == "all-MiniLM-L6-v2"  # no layers shipped: the base model
+    (tmp_path / match_module.WEIGHTS_FILE).write_bytes(b"one")
+    first = match_module.encoder_id(tmp_path)
+    (tmp_path / match_module.WEIGHTS_FILE).write_bytes(b"two")
+    assert first != match_module.encoder_id(tmp_path)
+
+
+def _fake_encoder(name: str):
+    def encode(texts):
+        vectors = np.zeros((len(texts), 8), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in tokens(t):
+                vectors[i, hash(w) % 8] += 1
+        return vectors + 1e-3
+    encode.id = name
+    return encode
+
+
+def test_an_index_made_by_another_encoder_is_refused(tmp_path):
+    m = Matcher(_fake_encoder("one"))
+    m.add(CLAIMS)
+    m.save(tmp_path / "idx")
+    assert len(Matcher.load(tmp_path / "idx", _fake_encoder("one"))) == len(CLAIMS)
+    with pytest.raises(ValueError, match="rebuild"):
+        Matcher.load(tmp_path / "idx", _fake_encoder("two"))
+
+
+def test_training_split_encodes_as_the_model_does(encode):
+    from claimdesk.analyze.headline_model import sentence_model
+    from claimdesk.train.matcher import Split
+
+    model = sentence_model()
+    texts = [PARAPHRASES["vax"], match_module.dense_document(CLAIMS[0]), "hi"]
+    expected = model.encode(texts, normalize_embeddings=True)
+    assert np.abs(Split(model, 3).encode(texts) - expected).max() < 1e-3

@@ -330,6 +330,20 @@ def train_attributions(
     out.print(report)
 
 
+@train_app.command("matcher")
+def train_matcher(
+    data: Annotated[Optional[Path], typer.Argument(help="The CheckThat 2020 claim-retrieval folder (train/ and verified_claims.docs.tsv).", exists=True, file_okay=False)] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where to write the weights [default: the package's own].")] = None,
+    cv: Annotated[int, typer.Option("--cv", help="Folds of cross-validation on train before the final training (0: none).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="The seed of the shuffles and the folds.")] = 0,
+) -> None:
+    """Fine-tune the claim matcher's encoder on CheckThat 2020 train and write its top layers."""
+    from .train.matcher import main as train
+
+    argv = ([str(data)] if data else []) + (["--out", str(out_dir)] if out_dir else []) + ["--cv", str(cv), "--seed", str(seed)]
+    train(argv)
+
+
 user_app = typer.Typer(help="Desk accounts: reader, reviewer, editor, admin.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 

