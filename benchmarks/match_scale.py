@@ -10,7 +10,7 @@ themselves, in random order; every later claim is a variant of a base text drawn
 random: each word replaced with probability 0.15 by a word drawn from the base texts' running
 words (so by frequency), dropped with probability 0.08, each number replaced by another of the
 same number of digits with probability 0.5, and with probability 0.3 two neighbouring words
-swapped. So a million claims are about 25 wordings of each base text, the way a store
+swapped. So a million claims are about 45 wordings of each base text, the way a store
 accumulates repeats of the same claims, with a vocabulary that keeps growing (new numbers).
 
 **Their vectors.** Encoding a million texts with all-MiniLM-L6-v2 on 2 CPUs takes hours, so
@@ -167,7 +167,7 @@ class Encoder:
 
     def __init__(self, real) -> None:
         self.real = real
-        self.id = getattr(real, "id", None)
+        self.id = "custom"  # the stored vectors are made up, not any encoder's output
         self.pending: dict[str, np.ndarray] = {}
         self.seconds = 0.0
         self.last: np.ndarray | None = None
