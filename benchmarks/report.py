@@ -680,7 +680,7 @@ def claim_groups(r: dict) -> list[str]:
            " (the matching-on ingest was not run: see the note below)") + "; target < 10%.",
         *(["", "The anchor's store and seconds were reused from an earlier run of the same documents (`--off-db`)."]
           if r.get("anchor_reused") else []),
-        *(["", f"Note: {r['note']}"] if r.get("note") else []),
+        *(["", f"Note: {r['note']}", ""] if r.get("note") else [""]),
         f"Store {r['db_mb_off']:.1f} MB without, {r['db_mb_on']:.1f} MB with the claims' embeddings; the matcher's cache folder "
         f"{r['cache_mb']:.1f} MB.",
         "",
