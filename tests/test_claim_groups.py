@@ -84,6 +84,11 @@ def test_decision_rules():
     trump = rules.NewClaim("Trump will win Florida by a wide margin this November", doc=1, url=None)
     assert rules.decide(trump, [candidate("Clinton will win Florida by a wide margin this November", 0.95)]).group is None
     assert rules.decide(rules.NewClaim(SHORTENED, 1, None), [candidate(MINES, 0.86)]).reason == "contained"
+    # fragments the analyser took for contents never group; a date named differently does not part a quotation
+    fragment = rules.NewClaim("the effort", doc=1, url=None)
+    assert rules.decide(fragment, [candidate("effort", 0.95)]).group is None
+    said = rules.NewClaim("the unfairness of the tax laws is unbelievable, Trump said Monday", doc=1, url=None)
+    assert rules.decide(said, [candidate("the unfairness of the tax laws is unbelievable, Trump said", 0.93)]).group == 7
     # the most similar passing candidate decides
     best = rules.decide(new, [candidate(SHORTENED, 0.7, group=3, claim=3), candidate(MINES, 0.97, group=5, claim=5)])
     assert (best.group, best.reason) == (5, "similar")
