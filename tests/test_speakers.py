@@ -177,3 +177,16 @@ def test_a_surname_the_tagger_reads_as_a_common_noun_is_still_the_person(nlp):
     claims = claims_of(nlp, text, ("Trump", "said", "The unfairness of the tax laws is unbelievable", "Ohio"))
     claim = claims["The unfairness of"]
     assert (claim.speaker, claim.speaker_type) == ("Donald Trump", "person")
+
+
+def test_an_accusation_whose_subject_the_parse_gives_as_punctuation_is_no_accusation(nlp):
+    """ "the ex-wife ... blames X" parses with the hyphen as the subject: that names no one,
+    and must not stop the article's analysis (it did: IndexError on a PolNeAR train text)."""
+    from claimdesk.analyze.speakers import accusation
+
+    text = ("For starters, the ex-wife of Tom Marsh who filed several complaints against him blames Ana Marsh "
+            "for wrecking the marriage before the divorce.")
+    doc = nlp(text)
+    start = text.index("blames")
+    found = accusation(doc, (start, start + len("blames")))
+    assert found is None or found.target is not None

@@ -332,12 +332,17 @@ def _accused(verb: Token) -> Accusation | None:
     if passive is not None:
         agents = [t for t in verb.subtree if t.lower_ == "by" and t.dep_ in ("agent", "prep")]  # "of war crimes by the UN"
         by = next((o for agent in agents for o in agent.children if o.dep_ == "pobj"), None)
-        return Accusation(_phrase_span(passive), _phrase_span(by) if by is not None else None)
+        return _accusation(_phrase_span(passive), _phrase_span(by) if by is not None else None)
     accused = _child(verb, "dobj")
     subject = _child(verb, "nsubj")
     if accused is None:
         return None
-    return Accusation(_phrase_span(accused), _phrase_span(subject) if subject is not None else None)
+    return _accusation(_phrase_span(accused), _phrase_span(subject) if subject is not None else None)
+
+
+def _accusation(target: CharSpan | None, by: CharSpan | None) -> Accusation | None:
+    """An accusation needs someone accused; a phrase the parse cannot give is none."""
+    return Accusation(target, by) if target is not None else None
 
 
 def _criticised(verb: Token) -> Accusation | None:
@@ -352,7 +357,7 @@ def _criticised(verb: Token) -> Accusation | None:
         return None
     source = next((o for holder in (noun, verb) for p in holder.children if p.dep_ == "prep" and p.lower_ == "from"
                    for o in p.children if o.dep_ == "pobj"), None)
-    return Accusation(_phrase_span(subject), _phrase_span(source) if source is not None else None)
+    return _accusation(_phrase_span(subject), _phrase_span(source) if source is not None else None)
 
 
 def _criticised_from(sentence: Span, verb: Token) -> Accusation | None:
@@ -365,11 +370,13 @@ def _child(token: Token, dep: str) -> Token | None:
     return next((c for c in token.children if c.dep_ == dep), None)
 
 
-def _phrase_span(token: Token) -> CharSpan:
+def _phrase_span(token: Token) -> CharSpan | None:
     """The noun phrase of ``token`` without what follows it after a comma or a clause."""
     words = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("compound", "flat", "cc", "conj")
              and t.head.i <= token.i + 1]
     words = [t for t in words if not t.is_space]
     while words and (words[-1].is_punct or words[-1].tag_ == "POS"):
         words.pop()
+    if not words:  # the parse gave a quote mark or a space as the noun: no phrase
+        return None
     return words[0].idx, words[-1].idx + len(words[-1].text)
