@@ -35,6 +35,8 @@ def test_keys_keep_what_tells_people_apart():
     assert identity.name_key("Médecins Sans Frontières", "organisation") == "medecins sans frontieres"
     assert identity.name_key("The Kremlin", "organisation") == identity.name_key("Kremlin", "group") == "kremlin"
     assert identity.display_name("Mr. Obama", "person") == "Obama"
+    assert identity.display_name("Prince Andrew", "person") == "Prince Andrew"  # a title that is part of who
+    assert identity.display_name("Pope Francis", "person") == "Pope Francis"
     assert identity.display_name("Sen. Elizabeth A. Warren", "person") == "Elizabeth Warren"
     assert identity.name_key("WASHINGTON -- President Obama", "person") == "obama"  # a dateline glued on
 

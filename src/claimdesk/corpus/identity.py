@@ -106,12 +106,22 @@ def person_words(name: str) -> list[str]:
     return words
 
 
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "madam"})
+
+
 def display_name(name: str, type_: str) -> str:
-    """The name a new speaker is shown by: a person's without titles ("Mr. Obama" ->
-    "Obama"), anyone else's as written."""
-    if type_ == "person":
-        return " ".join(person_words(name))
-    return " ".join(_words(name)) or name.strip()
+    """The name a new speaker is shown by: a person's without titles ("President Donald
+    J. Trump" -> "Donald Trump", "Mr. Obama" -> "Obama"), except a title that is all the
+    name has besides one word ("Prince Andrew", "Pope Francis"); anyone else's as written."""
+    if type_ != "person":
+        return " ".join(_words(name)) or name.strip()
+    words = person_words(name)
+    written = _words(name)
+    if len(words) == 1 and len(written) > 1 and written[-1] == words[0]:
+        title = written[-2]
+        if _bare(title) in TITLES and _bare(title) not in _HONORIFICS:
+            return f"{title} {words[0]}"
+    return " ".join(words)
 
 
 def name_key(name: str, type_: str) -> str:
