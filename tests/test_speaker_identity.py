@@ -263,6 +263,10 @@ def test_the_desk_shows_one_speaker_and_editors_correct_it(tmp_path, monkeypatch
         assert done.status_code == 303 and done.headers["location"] == f"/speakers/{quote('Trump')}#corrections"
         refused = editor.post(f"/speakers/{quote('Trump')}/rename", data={"name": "ilham aliyev", "csrf_token": token})
         assert refused.status_code == 409 and "merge them instead" in refused.text
+        assert editor.post(f"/speakers/{quote('Trump')}/merge",
+                           data={"target": "Nobody Known", "csrf_token": token}).status_code == 409
+        assert editor.post(f"/speakers/{quote('Nobody Known')}/merge",
+                           data={"target": "Donald Trump", "csrf_token": token}).status_code == 404
         done = editor.post(f"/speakers/{quote('Trump')}/merge", data={"target": "Donald Trump", "csrf_token": token})
         assert done.status_code == 303
         page = anonymous.get(f"/speakers/{quote('Donald Trump')}").text

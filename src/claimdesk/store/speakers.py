@@ -46,6 +46,10 @@ class SpeakerEditError(ValueError):
     """A correction that cannot be made as asked (the message says why)."""
 
 
+class UnknownSpeaker(SpeakerEditError):
+    """A correction names a speaker no one is known by."""
+
+
 @dataclass(frozen=True)
 class Alias:
     name: str
@@ -319,7 +323,7 @@ def _recount_speaker(connection: Connection, pk: int) -> None:
 def _speaker_named(connection: Connection, name: str) -> int:
     found = find_pk(connection, name)
     if found is None:
-        raise SpeakerEditError(f"no speaker named {name!r}")
+        raise UnknownSpeaker(f"no speaker named {name!r}")
     return found
 
 
@@ -578,6 +582,6 @@ def _bare_claim(speaker: str | None, speaker_type: str | None) -> Claim:
     return Claim(source=None, speaker=speaker, cue=Span(0, 0), content=Span(0, 0), hedge="", speaker_type=speaker_type)
 
 
-__all__ = ["Alias", "Edit", "Role", "Speaker", "SpeakerEditError", "aliases_of", "alias_counts", "assign", "backfill",
+__all__ = ["Alias", "Edit", "Role", "Speaker", "SpeakerEditError", "UnknownSpeaker", "aliases_of", "alias_counts", "assign", "backfill",
            "edits", "find_pk", "get", "listing", "name_of", "names_someone", "merge", "rename", "resolve", "roles", "split",
            "unattributed_counts"]

@@ -2,8 +2,9 @@
 
 Each is a plain HTML form on the speaker page (POST, CSRF-checked, editor role, checked
 before the body is read: ``SessionFirst``) and a JSON route under /api; both call the
-store's corrections, which log who and when. A correction that cannot be made (an
-unknown speaker, a name already taken) is a 409 or 404 saying why.
+store's corrections, which log who and when. A correction of an unknown speaker is a
+404; one that cannot be made (a target no one is known by, a name already taken) a 409
+saying why.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ Editor = Annotated[User, Depends(require_role("editor"))]
 Name = Annotated[str, Form(min_length=1, max_length=300)]
 
 
-def _corrected(call) -> str:
+def _corrected(store: Store, name: str, call) -> str:
+    """The correction made, or why not: 404 when the page's speaker is unknown, 409 when
+    the correction itself cannot be made (a target no one is known by, a name taken)."""
+    if store.speaker_name(name) is None:
+        raise HTTPException(404, f"no speaker called {name!r}")
     try:
         return call()
     except SpeakerEditError as error:
-        status = 404 if str(error).startswith("no speaker") else 409
-        raise HTTPException(status, str(error)) from None
+        raise HTTPException(409, str(error)) from None
 
 
 def _to(name: str) -> RedirectResponse:
@@ -41,19 +45,19 @@ def _to(name: str) -> RedirectResponse:
 @router.post("/speakers/{name:path}/merge", include_in_schema=False)
 def merge_form(name: str, store: StoreDep, user: Editor, target: Name):
     """This speaker becomes part of ``target``."""
-    return _to(_corrected(lambda: store.merge_speakers(name, target, editor=user.name)))
+    return _to(_corrected(store, name, lambda: store.merge_speakers(name, target, editor=user.name)))
 
 
 @router.post("/speakers/{name:path}/split", include_in_schema=False)
 def split_form(name: str, store: StoreDep, user: Editor, alias: Name):
     """The claims written as ``alias`` become a speaker of their own."""
-    return _to(_corrected(lambda: store.split_speaker(name, alias, editor=user.name)))
+    return _to(_corrected(store, name, lambda: store.split_speaker(name, alias, editor=user.name)))
 
 
 @router.post("/speakers/{name:path}/rename", include_in_schema=False)
 def rename_form(name: str, store: StoreDep, user: Editor, new_name: Annotated[str, Form(alias="name", min_length=1, max_length=300)]):
     """Show this speaker under another name; the old one stays an alias."""
-    return _to(_corrected(lambda: store.rename_speaker(name, new_name, editor=user.name)))
+    return _to(_corrected(store, name, lambda: store.rename_speaker(name, new_name, editor=user.name)))
 
 
 class Correction(BaseModel):
@@ -64,5 +68,5 @@ class Correction(BaseModel):
 @router.post("/api/speakers/{name:path}/corrections", tags=["api"], summary="Merge, split or rename a speaker (editors)")
 def api_correct(name: str, correction: Correction, store: StoreDep, user: Editor) -> dict:
     act = {"merge": store.merge_speakers, "split": store.split_speaker, "rename": store.rename_speaker}[correction.action]
-    result = _corrected(lambda: act(name, correction.value, editor=user.name))
+    result = _corrected(store, name, lambda: act(name, correction.value, editor=user.name))
     return {"speaker": result, "url": links.speaker_url(result)}
