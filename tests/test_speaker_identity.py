@@ -277,10 +277,12 @@ def test_the_desk_shows_one_speaker_and_editors_correct_it(tmp_path, monkeypatch
 
 
 def test_only_a_name_makes_a_body_someone_across_the_corpus():
-    for named in ("the IMF", "Republicans", "The Clinton campaign", "Congress", "the Senate", "Reuters"):
+    for named in ("the IMF", "Republicans", "The Clinton campaign", "Congress", "the Senate", "Reuters",
+                  "The Velmora Port Authority", "Médecins Sans Frontières"):
         assert identity.names_someone(named, "organisation"), named
     for described in ("the ministry", "police", "Police", "The experts", "the president", "his supporters",
-                      "The campaign", "Officials", "Some", "Many of them"):
+                      "The campaign", "Officials", "Some", "Many of them", "Port authority",
+                      "Hydrologists at the state weather service"):
         assert not identity.names_someone(described, "organisation"), described
 
 

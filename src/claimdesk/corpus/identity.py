@@ -151,13 +151,18 @@ def names_someone(written: str, type_: str) -> bool:
     "the Clinton campaign", "Congress"), never by a description ("the ministry", "police",
     "The experts", "the president"), which means someone else in every article.
     Capitals decide, but a common noun is no name even capitalised at a sentence's start
-    ("Police said")."""
+    ("Police said"), nor is a phrase whose only capital is its first word ("Port
+    authority", "Hydrologists at the state weather service")."""
     if type_ in ("person", "medium"):
         return True
-    words = _words(written)
+    written_words = _words(written)
+    words = list(written_words)
     while words and _bare(words[0]) in DETERMINERS:  # "Some", "Many of them": no one named
         words = words[1:]
-    return any((w[:1].isupper() or w[:1].isdigit()) and not _common(w) for w in words)
+    named = [w for w in words if (w[:1].isupper() or w[:1].isdigit()) and not _common(w)]
+    if named == [written_words[0]] and len(words) > 1:
+        return False  # only the first word has a capital, as a sentence's first word has: "Port authority"
+    return bool(named)
 
 
 def maybe_surname(written: str, type_: str | None) -> bool:
