@@ -71,7 +71,7 @@ def store(tmp_path_factory):
             line_keys=set(),
             claims=[Claim(source=at(f"Spokesman {EVIL_SPEAKER}"), speaker=EVIL_SPEAKER, cue=at("said"),
                           content=at(f"that {EVIL_ENTITY} paid {ALL}", body_at), hedge="states",
-                          medium=at(SCRIPT, body_at))],
+                          medium=at(SCRIPT, body_at), speaker_type="person")],  # typed as analysis would
             entities=[Entity(at(EVIL_SPEAKER), "PERSON", EVIL_SPEAKER, role=ALL),
                       Entity(at(EVIL_ENTITY), "ORG", EVIL_ENTITY, role=SCRIPT)],
             dates=[DateMention(at("May 5"), f"2025-05-05{SCRIPT}")],
