@@ -348,14 +348,14 @@ def _group_one(store: Store, index: _Index, doc_pk: int, rows: list) -> tuple[in
         _catch_up(index, connection)
         # rows another process grouped meanwhile are not grouped again
         done = set(connection.execute(select(claim_index.c.seq).where(claim_index.c.doc_pk == doc_pk)).scalars())
-        todo = [(r, t, v) for r, t, v in zip(rows, texts, vectors) if r.seq not in done]
-        if not todo:
+        ungrouped = [(r, t, v) for r, t, v in zip(rows, texts, vectors) if r.seq not in done]
+        if not ungrouped:
             return 0, 0
-        found = index.matcher.match([t for _, t, _ in todo], top=rules.CANDIDATES,
-                                    min_similarity=rules.MIN_SIMILARITY) if len(index.matcher) else [[] for _ in todo]
+        found = index.matcher.match([t for _, t, _ in ungrouped], top=rules.CANDIDATES,
+                                    min_similarity=rules.MIN_SIMILARITY) if len(index.matcher) else [[] for _ in ungrouped]
         stored = _candidates(connection, {int(m.claim.id) for ms in found for m in ms})
         at, joins = _now(), 0
-        for (row, text, vector), matches in zip(todo, found):
+        for (row, text, vector), matches in zip(ungrouped, found):
             candidates = [rules.Candidate(int(m.claim.id), *stored[int(m.claim.id)][:1], m.claim.text, m.similarity,
                                           *stored[int(m.claim.id)][1:])
                           for m in matches if int(m.claim.id) in stored]

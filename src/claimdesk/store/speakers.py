@@ -282,29 +282,25 @@ def _log(connection: Connection, action: str, speaker_pk: int | None, detail: di
 def _move(connection: Connection, from_pk: int, to_pk: int, *, alias_folded: str | None = None) -> None:
     """Claims (all of ``from_pk``'s, or those written as one alias) and aliases move to
     ``to_pk``, the summaries following; counters are recounted for both."""
-    chosen = [_c.speaker_pk == from_pk]
-    if alias_folded is not None:
-        chosen.append(func.lower(_c.speaker_alias) == alias_folded.lower())
-    doc_pks = list(connection.scalars(select(_c.doc_pk).where(*chosen).distinct()))
+    of_speaker = _c.speaker_pk == from_pk
+    doc_pks = list(connection.scalars(select(_c.doc_pk).where(of_speaker).distinct()))
     to_name = _name(connection, to_pk)
 
     def change() -> None:
         if alias_folded is None:
-            connection.execute(update(claim_table).where(*chosen).values(speaker_pk=to_pk, speaker=to_name))
+            connection.execute(update(claim_table).where(of_speaker).values(speaker_pk=to_pk, speaker=to_name))
             held = select(_a.folded).where(_a.speaker_pk == to_pk).scalar_subquery()
             connection.execute(delete(speaker_aliases).where(_a.speaker_pk == from_pk, _a.folded.in_(held)))
             connection.execute(update(speaker_aliases).where(_a.speaker_pk == from_pk).values(speaker_pk=to_pk))
-        else:  # casefolded written names: lower() above is the database's (ASCII on SQLite); check each in Python
-            for doc_pk, seq, written in connection.execute(
-                    select(_c.doc_pk, _c.seq, _c.speaker_alias).where(_c.speaker_pk == from_pk)).all():
-                if written is not None and identity.folded(written) == alias_folded:
-                    connection.execute(update(claim_table).where(_c.doc_pk == doc_pk, _c.seq == seq)
-                                       .values(speaker_pk=to_pk, speaker=to_name))
-            connection.execute(update(speaker_aliases).where(_a.speaker_pk == from_pk, _a.folded == alias_folded)
-                               .values(speaker_pk=to_pk))
+            return
+        # one written name, casefolded in Python (the databases' lower() differs beyond ASCII)
+        for doc_pk, seq, written in connection.execute(select(_c.doc_pk, _c.seq, _c.speaker_alias).where(of_speaker)).all():
+            if written is not None and identity.folded(written) == alias_folded:
+                connection.execute(update(claim_table).where(_c.doc_pk == doc_pk, _c.seq == seq)
+                                   .values(speaker_pk=to_pk, speaker=to_name))
+        connection.execute(update(speaker_aliases).where(_a.speaker_pk == from_pk, _a.folded == alias_folded)
+                           .values(speaker_pk=to_pk))
 
-    if alias_folded is not None:  # lower() may miss non-ASCII names: take every doc of the speaker
-        doc_pks = list(connection.scalars(select(_c.doc_pk).where(_c.speaker_pk == from_pk).distinct()))
     summaries.recount(connection, doc_pks, change)
     for pk in (from_pk, to_pk):
         _recount_speaker(connection, pk)

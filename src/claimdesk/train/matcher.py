@@ -67,10 +67,10 @@ class Split:
         """Fill the cache for texts not yet in it (no gradient, in length-sorted batches)."""
         import torch
 
-        todo = sorted({t for t in texts if t not in self.cache}, key=len)
+        unseen = sorted({t for t in texts if t not in self.cache}, key=len)
         with torch.no_grad():
-            for start in range(0, len(todo), 128):
-                chunk = todo[start:start + 128]
+            for start in range(0, len(unseen), 128):
+                chunk = unseen[start:start + 128]
                 features = self.model.preprocess(chunk) if hasattr(self.model, "preprocess") else self.model.tokenize(chunk)
                 hidden = self.bert.embeddings(input_ids=features["input_ids"],
                                               token_type_ids=features.get("token_type_ids"))
