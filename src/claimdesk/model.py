@@ -67,6 +67,32 @@ class RawDocument:
         return self.url or self.path or f"article {self.id[:12]}"
 
 
+@dataclass(frozen=True)
+class Language:
+    """The language a document is in, as identified from its cleaned text (``analyze.language``),
+    the declared one (``RawDocument.language``) weighed as evidence."""
+
+    code: str  # ISO 639-1 where there is one (en, ru, de), else ISO 639-3
+    confidence: float | None  # the identifier's probability of ``code``, 0-1; None when it was not asked
+
+    @property
+    def name(self) -> str:
+        return language_name(self.code)
+
+
+def language_name(code: str | None) -> str:
+    """A language's English name as a person reads it ("Russian" for ``ru``); the code itself
+    when it names no language Babel knows, "an unknown language" for none."""
+    if not code:
+        return "an unknown language"
+    from babel import Locale, UnknownLocaleError  # CLDR's names; loaded only where a name is shown
+
+    try:
+        return Locale("en").languages.get(code.replace("-", "_")) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
 @dataclass
 class Article:
     """A cleaned document: title and body as ranges of ``raw.text``."""
@@ -75,6 +101,9 @@ class Article:
     title: Span | None
     body: list[Span]
     removed: list[Removed]
+    # the language identified from the title and body (analyze.language); None until identified.
+    # ``raw.language`` stays what the input declared.
+    language: Language | None = None
 
     @property
     def title_text(self) -> str:
@@ -151,19 +180,24 @@ class Analysis:
     dates: list[DateMention] = field(default_factory=list)
     headline: HeadlineCheck | None = None
     # where analysis stopped when the article is longer than it reads (analyze.parse.ANALYSIS_LIMIT):
-    # nothing past this offset has claims, entities or dates; None when it read the whole article
+    # nothing past this offset has claims, entities or dates; None when it read the whole article.
+    # 0: nothing was analysed, as no pipeline is registered for the article's language
+    # (analyze.registry): no claims, entities, dates or headline check rather than wrong ones
     analysed_end: int | None = None
 
     @property
     def note(self) -> str | None:
-        """The warning a long article carries, in words; None when it was read whole."""
-        return analysis_note(self.analysed_end, len(self.article.raw.text))
+        """The warning a long or unanalysed article carries, in words; None when it was read whole."""
+        return analysis_note(self.analysed_end, len(self.article.raw.text), self.article.language)
 
 
-def analysis_note(analysed_end: int | None, length: int) -> str | None:
-    """Where analysis stopped in a document longer than it reads, as a person reads it."""
+def analysis_note(analysed_end: int | None, length: int, language: Language | None = None) -> str | None:
+    """Where analysis stopped in a document longer than it reads, or why it did not start
+    (``not_analysed_note``), as a person reads it."""
     if analysed_end is None:
         return None
+    if analysed_end == 0:
+        return not_analysed_note(language)
     return (f"only the first {analysed_end:,} of {length:,} characters were analysed (the analysis limit): "
             "claims, entities and dates past that point are not found; the whole text is stored and searchable")
 
@@ -178,6 +212,12 @@ class IngestError:
 
     def __str__(self) -> str:
         return f"{self.input}: {self.cause}"
+
+
+def not_analysed_note(language: Language | None) -> str:
+    """Why a document has no analysis: its language has no pipeline (``analyze.registry``)."""
+    return (f"analysis not available in {language_name(language.code if language else None)}: "
+            "no claims, entities, dates or headline check are made for it; the text is stored and searchable")
 
 
 @dataclass(frozen=True)
@@ -209,7 +249,7 @@ class StoredArticle:
     # how many near-duplicates there are in all, when ``near_duplicates`` lists only the
     # first of them (``Store.get(copies=N)``, for a page that lists a few of hundreds)
     near_duplicates_total: int | None = None
-    analysed_end: int | None = None  # Analysis.analysed_end, as stored
+    analysed_end: int | None = None  # Analysis.analysed_end, as stored (0: its language is not analysed)
 
     @property
     def analysis(self) -> Analysis:

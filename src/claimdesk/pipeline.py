@@ -120,9 +120,14 @@ class Sink:
 def analyses(articles: list[Article | IngestError], *, analyze: bool, workers: int,
              skip: set[str] = frozenset()) -> Iterator[Analysis | IngestError]:
     """The articles analysed (claims, people, media), in order; ``skip`` ids and ``analyze=False``
-    pass through bare, errors as they are; an article whose analysis failed becomes an IngestError."""
+    pass through bare, errors as they are; an article whose analysis failed becomes an IngestError.
+
+    Every article gets its language (``Article.language``), analysed or not: analysis goes by
+    it (``analyze.registry``), and the store keeps it for every document."""
     if not analyze:
-        yield from (item if isinstance(item, IngestError) else Analysis(item) for item in articles)
+        from .analyze.registry import identified  # the identifier only: no spaCy
+
+        yield from (item if isinstance(item, IngestError) else Analysis(identified(item)) for item in articles)
         return
     from .analyze import analyze_articles  # spaCy loads only for commands that analyse
 

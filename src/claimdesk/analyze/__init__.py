@@ -10,6 +10,12 @@
     entities.py     people, organisations, media, places: canonical names and roles
     dates.py        temporal expressions as TIMEX3 values relative to the document date
     headline.py     does the headline fit its body, and if not, why (with headline_model's stance)
+    language.py     which language a document is in (py3langid, the declared language as evidence)
+    registry.py     the analysis pipeline of each language; a language without one is not analysed
+
+Only English is analysed today (``analyze_english``, registered under ``en``); a document
+in another language is stored and searchable without claims, entities, dates or headline
+check, rather than run through the English models.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..model import Analysis, Article, IngestError
+from . import registry
 
 if TYPE_CHECKING:  # spaCy loads only for commands that analyse
     from spacy.tokens import Doc
@@ -28,8 +35,15 @@ BATCH = 32  # articles analysed together: the parse batch, one role-BiLSTM call,
 
 
 def analyze_articles(articles: Iterable[Article], *, workers: int = 1) -> Iterator[Analysis | IngestError]:
-    """Each article with its claims, entities, dates and headline check, in order; an
-    article whose analysis fails comes back as an IngestError naming it, and the rest go on.
+    """Each article with its language identified (``Article.language``) and analysed by that
+    language's pipeline (``registry``), in order; an article in a language without one comes
+    back with nothing found and ``analysed_end`` 0 (``Analysis.note`` says why). An article
+    whose analysis fails comes back as an IngestError naming it, and the rest go on."""
+    return registry.route(articles, workers)
+
+
+def analyze_english(articles: list[Article], workers: int = 1) -> Iterator[Analysis | IngestError]:
+    """English articles with their claims, entities, dates and headline check, in order.
 
     The spaCy model is loaded once per process; ``workers`` processes share the parse.
     Analysis reads at most ``parse.ANALYSIS_LIMIT`` characters of an article
@@ -136,3 +150,6 @@ def _analyze_batch(pending: list[tuple[Article, Doc]]) -> Iterator[Analysis]:
     for analysis, check in zip(analyses, checks, strict=True):
         analysis.headline = check
         yield analysis
+
+
+registry.register("en", analyze_english)

@@ -23,10 +23,19 @@ def safe(text: str) -> Text:
     return Text(_CONTROL.sub("\ufffd", text))
 
 
+def _language(article: Article) -> str | None:
+    """The language identified, with what the source declared when it said otherwise."""
+    found = article.language
+    if found is None:
+        return article.raw.language
+    declared = article.raw.language
+    return found.code + (f" (declared {declared})" if declared and declared.split("-")[0].lower() != found.code else "")
+
+
 def article_view(article: Article, *, heading: str = "", analysis: Analysis | None = None) -> Panel:
     raw = article.raw
     facts = Text()
-    for label, value in (("outlet", raw.outlet), ("published", raw.published), ("language", raw.language),
+    for label, value in (("outlet", raw.outlet), ("published", raw.published), ("language", _language(article)),
                          ("format", raw.format), ("from", raw.url or raw.path)):
         if value:
             facts.append(f"{label}: ", style="dim")

@@ -36,7 +36,19 @@ def article_json(article: Article) -> dict[str, Any]:
         "body": [{"start": s.start, "end": s.end} for s in article.body],
         "removed": [{"start": r.start, "end": r.end, "reason": r.reason, "detail": r.detail} for r in article.removed],
         "published": raw.published,
-        "language": raw.language,
+        **language_json(article),
+    }
+
+
+def language_json(article: Article) -> dict[str, Any]:
+    """``language``: the language the text is in, as identified (``analyze.language``; the declared
+    one for an article never identified); ``language_confidence``: the identifier's, 0-1, or null;
+    ``language_declared``: what the page, feed or export said, or null (added to schema 1)."""
+    found = article.language
+    return {
+        "language": found.code if found else article.raw.language,
+        "language_confidence": found.confidence if found else None,
+        "language_declared": article.raw.language,
     }
 
 
@@ -105,6 +117,8 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         "claims": [claim_json(article, c) for c in analysis.claims],
         "dates": [date_json(article, d) for d in analysis.dates],
         "headline": headline_json(analysis.headline, article.raw.text),
-        # where analysis stopped in a document longer than it reads; null: read whole
+        # where analysis stopped in a document longer than it reads; null: read whole; 0: not
+        # analysed, as its language has no pipeline ("analysis_note" says so in words)
         "analysed_end": analysis.analysed_end,
+        "analysis_note": analysis.note,
     }

@@ -13,7 +13,8 @@ Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 ``documents.analysed_end``; 0012 ``claims.speaker_type``, ``claims.target_start`` and ``claims.target_end``;
 0013 speaker identity: ``speakers``, ``speaker_aliases``, ``speaker_edits``, ``claims.speaker_pk`` and
 ``claims.speaker_alias``; 0014 claim groups: ``claim_index`` and ``review_propagations``
-(``claimdesk.store.groups``).
+(``claimdesk.store.groups``); 0015 signals: ``documents.language_declared``,
+``documents.language_confidence`` and ``claims.confidence``.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ class Document(Base):
     published: Mapped[str | None] = mapped_column(Text)
     fetched: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(Text)
-    language: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(Text)  # the language it is in (declared, before 0015)
+    language_declared: Mapped[str | None] = mapped_column(Text)  # what its source said (revision 0015)
+    language_confidence: Mapped[float | None] = mapped_column(Float)  # the identifier's, 0-1 (revision 0015)
     extracted: Mapped[bool] = mapped_column(Boolean, server_default=false())  # RawDocument.extracted
     analysed_end: Mapped[int | None] = mapped_column(Integer)  # Analysis.analysed_end: where analysis stopped
     ingested_at: Mapped[str] = mapped_column(String(40))  # UTC ISO 8601
@@ -152,6 +155,7 @@ class ClaimRow(Base):
     # null for unnamed and unresolved sources, whose ``speaker`` stays the article's phrase
     speaker_pk: Mapped[int | None] = mapped_column(Integer)
     speaker_alias: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Float)  # the taggers' confidence, 0-1 (revision 0015)
 
     __table_args__ = (
         Index("ix_claims_speaker", "speaker"),

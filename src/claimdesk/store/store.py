@@ -25,6 +25,7 @@ from claimdesk.model import (
     HeadlineCheck,
     HeadlineReason,
     IngestError,
+    Language,
     LineCounts,
     RawDocument,
     Removed,
@@ -59,6 +60,17 @@ _WRITE_LOCK_KEY = 0x636C6D64  # PostgreSQL advisory lock that serialises writers
 
 def _span(start: int | None, end: int | None) -> Span | None:
     return Span(start, end) if start is not None and end is not None else None
+
+
+def _declared(row) -> str | None:
+    """The language a stored document's source declared: its own column since 0015; before,
+    ``language`` held it (an identified language always has a confidence)."""
+    return row.language_declared if row.language_confidence is not None else row.language
+
+
+def _language(row) -> Language | None:
+    """The language a stored document is in (identified since 0015, the declared one before)."""
+    return Language(row.language, row.language_confidence) if row.language else None
 
 
 def _claim_row(doc_pk: int, seq: int, claim: Claim) -> dict:
@@ -344,7 +356,10 @@ class Store:
                         "published": raw.published,
                         "fetched": raw.fetched,
                         "author": raw.author,
-                        "language": raw.language,
+                        # the identified language, the declared one beside it (0015)
+                        "language": article.language.code if article.language else raw.language,
+                        "language_declared": raw.language,
+                        "language_confidence": article.language.confidence if article.language else None,
                         "extracted": raw.extracted,
                         "analysed_end": analysed_end,
                         "ingested_at": ingested_at,
@@ -527,7 +542,7 @@ class Store:
     def _stored(self, connection: Connection, row, copies: int | None = None) -> StoredArticle:
         raw = RawDocument(
             text=row.text, path=row.path, url=row.url, format=row.format, outlet=row.outlet, title=row.stated_title,
-            published=row.published, fetched=row.fetched, author=row.author, language=row.language, scope=row.scope,
+            published=row.published, fetched=row.fetched, author=row.author, language=_declared(row), scope=row.scope,
             extracted=row.extracted,
         )
         # statements built once (module level) and rows fetched all at once: an article
@@ -546,7 +561,7 @@ class Store:
         dates = [DateMention(Span(start, end), value, kind, earliest)
                  for start, end, value, kind, earliest in connection.execute(_DATES, pk).all()]
         return StoredArticle(
-            article=Article(raw=raw, title=title, body=body, removed=removed),
+            article=Article(raw=raw, title=title, body=body, removed=removed, language=_language(row)),
             dates=dates,
             headline=self._headline(connection, row.pk),
             ingested_at=row.ingested_at,

@@ -182,8 +182,16 @@ class ArticlePage:
 
     @property
     def note(self) -> str | None:
-        """Where analysis stopped, when the article is longer than analysis reads."""
-        return analysis_note(self.stored.analysed_end, len(self.stored.article.raw.text))
+        """Where analysis stopped, when the article is longer than analysis reads; or that
+        its language is not analysed (``not_analysed``)."""
+        return analysis_note(self.stored.analysed_end, len(self.stored.article.raw.text),
+                             self.stored.article.language)
+
+    @property
+    def not_analysed(self) -> bool:
+        """The article's language has no analysis pipeline: it has no claims, entities,
+        dates or headline check because none were looked for (``analyze.registry``)."""
+        return self.stored.analysed_end == 0
 
     def json(self) -> dict:
         """The API's article: the JSON contract of DESIGN.md plus what the store knows."""
@@ -271,7 +279,7 @@ def article_page(store: Store, article_id: str, claims_page: int = 1) -> Article
         entities_total=len(entities),
         marks_total=len(stored.entities) + len(stored.dates),
         marks_shown=len(kept),
-        analysed_paragraphs=(None if stored.analysed_end is None
+        analysed_paragraphs=(None if not stored.analysed_end  # read whole, or not at all (0)
                              else sum(span.start < stored.analysed_end for span in article.body)),
     )
 
