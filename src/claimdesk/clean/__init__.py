@@ -36,7 +36,7 @@ def clean(raw: RawDocument, recurring: LineCounts | None = None) -> Article:
     if not layout_known:
         for i, first in _repeated_lines(lines, title, verdicts).items():
             verdicts[i] = ("duplicate-line", f"repeats line {first + 1}")
-    steps = [lambda keep: chrome.set_into_body(lines, keep)]
+    steps = [lambda keep: chrome.set_into_body(lines, keep, opening_headings=layout_known)]
     if not layout_known:
         steps.append(lambda keep: chrome.outside_main_run(lines, keep))
     steps += [
@@ -47,10 +47,27 @@ def clean(raw: RawDocument, recurring: LineCounts | None = None) -> Article:
         keep = [i for i in range(len(lines)) if i != title and i not in verdicts]
         verdicts.update({i: ("site-chrome", why) for i, why in step(keep).items()})
 
-    body = [Span(line.start, line.end) for i, line in enumerate(lines) if i != title and i not in verdicts]
-    removed = [Removed(lines[i].start, lines[i].end, reason, why) for i, (reason, why) in sorted(verdicts.items())]
+    kept = [i for i in range(len(lines)) if i != title and i not in verdicts]
+    inside = chrome.set_into_lines(lines, kept)
+    body = [span for i in kept for span in _line_pieces(raw.text, lines[i], inside.get(i, ()))]
+    removed = [Removed(lines[i].start, lines[i].end, reason, why) for i, (reason, why) in verdicts.items()]
+    removed += [Removed(start, end, "site-chrome", why) for cuts in inside.values() for start, end, why in cuts]
+    removed.sort(key=lambda r: r.start)
     title_span = Span(lines[title].start, lines[title].end) if title is not None else None
     return Article(raw=raw, title=title_span, body=body, removed=removed)
+
+
+def _line_pieces(text: str, line: Line, cuts) -> list[Span]:
+    """The line as one span, or the pieces of it around ranges cut out of it (whitespace at
+    their edges left out, so a piece starts and ends on a character)."""
+    pieces, start = [], line.start
+    for cut_start, cut_end, _ in [*cuts, (line.end, line.end, "")]:
+        piece = text[start:cut_start]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            pieces.append(Span(start + lead, start + len(piece.rstrip())))
+        start = cut_end
+    return pieces
 
 
 def merge_counts(stored: LineCounts | None, batch: LineCounts | None) -> LineCounts | None:

@@ -17,7 +17,17 @@ from __future__ import annotations
 
 from ..model import LineCounts
 from .lines import Line, line_key
-from .shape import is_credit, is_prose, is_self_promo, is_tail_marker, is_teaser, is_widget_heading, word_count
+from .shape import (
+    inline_boxes,
+    is_credit,
+    is_prose,
+    is_self_promo,
+    is_share_prompt,
+    is_tail_marker,
+    is_teaser,
+    is_widget_heading,
+    word_count,
+)
 
 # A recurring line is template text when it is in at least this many documents of the
 # scope (the document itself included) and in at least this share of them.
@@ -99,26 +109,51 @@ def after_tail_marker(lines: list[Line], keep: list[int]) -> dict[int, str]:
     return {}
 
 
-def set_into_body(lines: list[Line], keep: list[int]) -> dict[int, str]:
-    """Teasers for other stories and the site's self-promotion, inside the article.
+def set_into_body(lines: list[Line], keep: list[int], opening_headings: bool = False) -> dict[int, str]:
+    """Teasers for other stories, share prompts and the site's self-promotion, inside the article.
 
     A box heading ("DON'T MISS", "Most read in world news") takes the headline-like
-    lines under it, up to the next line of prose.
+    lines under it, up to the next line of prose. A share prompt ("Like this story? Share
+    it with a friend!") goes wherever it stands, prose-shaped or not.
+
+    ``opening_headings`` (the text an extractor chose): a line in capitals before the
+    article's first paragraph is its kicker or first section heading ("LOOK WHAT YOU MADE
+    ME DO"), not a teaser, which is set between paragraphs; the site's own promotion does
+    not count as a paragraph there.
     """
     cut: dict[int, str] = {}
     in_box = False
+    begun = not opening_headings
     for i in keep:
         text = lines[i].text
         prose = is_prose(text)
+        if is_share_prompt(text):
+            cut[i] = "a prompt to share the page"
+            continue
         if in_box and not prose:
             cut[i] = "a link to another story"
             continue
         in_box = is_widget_heading(text)
-        if in_box or is_teaser(text):
+        if in_box or is_teaser(text, shouting=begun):
             cut[i] = "a link to another story"
         elif not prose and is_self_promo(text):
             cut[i] = "the site speaking about itself"
+        elif prose and not is_self_promo(text):
+            begun = True
     return cut
+
+
+def set_into_lines(lines: list[Line], keep: list[int]) -> dict[int, list[tuple[int, int, str]]]:
+    """Pop-up boxes an extractor read into the middle of a sentence, as ranges of the
+    document: ``{line index: [(start, end, detail)]}``. The rest of the line stays."""
+    cuts: dict[int, list[tuple[int, int, str]]] = {}
+    for i in keep:
+        line = lines[i]
+        found = [(line.start + start, line.start + end, f"a pop-up box of the linked name “{name}” (its headlines and “MORE”)")
+                 for start, end, name in inline_boxes(line.text)]
+        if found:
+            cuts[i] = found
+    return cuts
 
 
 def ragged_edges(lines: list[Line], keep: list[int], by_shape: bool) -> dict[int, str]:

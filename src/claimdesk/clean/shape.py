@@ -90,6 +90,20 @@ _SELF_PROMO = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# A prompt to pass the page on: whole short lines only ("Like this story? Share it with a friend!").
+_SHARE_PROMPT = re.compile(
+    r"""^(?:(?:did\s+you\s+)?(?:like|liked|enjoy|enjoyed|love|loved)\s+this\s+(?:story|article|post|piece|video)\s*\?\s*)?
+        (?:(?:please\s+)?share\s+(?:it|this|the\s+(?:story|article)|on|via|with)\b.*|
+        follow\s+(?:us|\S+)\s+on\s+.+|(?:like|liked|enjoy|enjoyed|love|loved)\s+this\s+(?:story|article|post|piece|video)\s*\?)$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A pop-up box of a linked name, read inline: the name's link text, glued (no space) to the box's
+# own heading that repeats the name, then its headlines, up to its "MORE" link; the sentence goes on
+# after it ("Gov. Kristi NoemKristi Lynn NoemSouth Dakota governor doubles down ... MORE (R) is ...").
+_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_BOX_END = re.compile(r"\s(?:MORE|More|Read more|READ MORE)(?:\s*[»›>])?(?=\s)")
+MAX_BOX_CHARS = 1000  # a box holds a name and a few headlines; a "MORE" further on is not its end
+
 _CREDIT = re.compile(r"^\(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b", re.IGNORECASE)
 
 
@@ -101,15 +115,47 @@ def is_widget_heading(line: str) -> bool:
     return word_count(line) <= 8 and bool(_WIDGET_HEADING.match(line))
 
 
-def is_teaser(line: str) -> bool:
-    """A link to another story set into the text; prose that merely starts with "More" is not one."""
+def is_teaser(line: str, shouting: bool = True) -> bool:
+    """A link to another story set into the text; prose that merely starts with "More" is not one.
+    ``shouting``: a line in capitals that is not a sentence counts too (a teaser headline)."""
     return bool(_TEASER.match(line)) and word_count(line) <= 25 and not line.rstrip().endswith((".", "!", "?")) or (
-        is_shouting(line) and not is_prose(line)
+        shouting and is_shouting(line) and not is_prose(line)
     )
 
 
 def is_self_promo(line: str) -> bool:
     return word_count(line) <= 40 and bool(_SELF_PROMO.search(line) or _FURNITURE.match(line))
+
+
+def is_share_prompt(line: str) -> bool:
+    """"Share this article", "Like this story? Share it with a friend!", "Follow us on Twitter"."""
+    return word_count(line) <= 15 and bool(_SHARE_PROMPT.match(line.strip()))
+
+
+def inline_boxes(line: str) -> list[tuple[int, int, str]]:
+    """Pop-up boxes of linked names set into a line: (start, end, the name) for each.
+
+    The box's heading repeats the linked name (it opens with one of the name's words and holds
+    the name's last word in its first five), which tells it from a word that merely has a
+    capital inside ("McDonald", "YouTube"); the box ends at its "MORE" link, and text must
+    follow it (the sentence the box interrupted).
+    """
+    boxes = []
+    done = 0
+    for glue in _GLUE.finditer(line):
+        at = glue.start()
+        if at < done:
+            continue
+        name = line[max(done, at - 80):at].split()[-4:]  # the linked name ends where the box is glued on
+        heading = line[at:at + 200].split()[:5]
+        if not name or heading[0] not in name or name[-1] not in " ".join(heading):
+            continue
+        end = _BOX_END.search(line, at, at + MAX_BOX_CHARS)
+        if end is None or not line[end.end():].strip():
+            continue
+        boxes.append((at, end.end(), " ".join(name[name.index(heading[0]):])))
+        done = end.end()
+    return boxes
 
 
 def is_credit(line: str) -> bool:

@@ -16,6 +16,16 @@ attributes past the first ``MAX_ATTRIBUTES`` of an element are removed from the
 markup before parsing (attributes never carry article text). libxml2 also stops
 at 256 nested elements and drops the rest of the page; such a page is read by
 ``flat_text``, which has no depth limit.
+
+Ledes: trafilatura 2.3.1 drops the text a container holds before its first block
+child (``<div class="content">Following the 16-inch MacBook Pro, ...<br><br>``),
+so that loose leading text is wrapped in a ``<p>`` of its own before extraction
+(``wrap_loose_text``; no character changes). And the extractor keeps one container:
+a standfirst set beside it (``<div class="article__summary">`` before
+``<div class="article__text">``) is left out. When the page's own description does
+appear in the extracted text, the page block that holds it and stands right before
+one of the extraction's opening paragraphs is put back there (``with_lede``). That
+second look at the page runs only when the first extraction lost the start.
 """
 
 from __future__ import annotations
@@ -51,6 +61,11 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _LANG = re.compile(r"([A-Za-z]{2,3})(?:[-_]|$)")
 _WALK_EVENTS = ("start", "end", "comment", "pi")
+_WORD = re.compile(r"\w+")
+# Opening words of the page description that must stand in a block for it to be the lede the extraction lost.
+LEDE_WORDS = 8
+# How far into the extraction a lost lede may be put back: it opens the article, or follows its heading.
+OPENING_PARAGRAPHS = 3
 
 MAX_ATTRIBUTES = 100  # per element; real pages stay far below, and the cost past it is quadratic
 # One attribute as an HTML tokenizer reads it: separators (spaces or '/') may be missing after a quoted
@@ -89,8 +104,11 @@ def html_document(html: str, *, url: str | None = None, title: str | None = None
     if cut_by_depth(tree):
         body, chosen = flat_text(html), False  # the tree lost all past the depth limit: the whole page's text
     else:
+        wrap_loose_text(tree)
         body, chosen = _main_text(tree, url)
     meta = page_metadata(tree, url)
+    if chosen:
+        body = with_lede(tree, body, meta.description)
     title = title or meta.title
     text = _with_title(title, body)
     if not text.strip():
@@ -116,6 +134,71 @@ def _main_text(tree: lxml_html.HtmlElement, url: str | None) -> tuple[str, bool]
     )
     body = (getattr(extracted, "text", None) or "").strip()
     return (body, True) if body else (tree_text(tree), False)
+
+
+def wrap_loose_text(tree: etree._Element) -> None:
+    """Give a container's leading text, when a block child follows it, a ``<p>`` of its own.
+
+    trafilatura reads a paragraph from ``<p>`` and from text after a ``<br>``, not the text
+    a ``<div>`` or ``<section>`` holds before its first block child, and that text is
+    often the lede (``<section class="article-page">We bring you ...<p></p><h2>``). The
+    text and the inline elements that continue it (links, emphasis) up to that block go
+    into a new ``<p>`` in the same place; a container with inline children only (a
+    paragraph written as a ``<div>``) is left alone. Nothing is added or removed.
+    """
+    for element in tree.iter("div", "section", "article", "main", "td"):
+        if not (element.text and element.text.strip()):
+            continue
+        children = list(element)
+        first_block = next((i for i, c in enumerate(children) if _local_name(c) in _BLOCK or _local_name(c) == "br"), None)
+        if first_block is None:
+            continue
+        paragraph = element.makeelement("p", {})
+        paragraph.text, element.text = element.text, None
+        for child in children[:first_block]:
+            paragraph.append(child)  # moves it, with its tail
+        element.insert(0, paragraph)
+
+
+def with_lede(tree: etree._Element, body: str, description: str | None) -> str:
+    """``body`` with the page block that holds the page's description put back, when the
+    extraction left it out although it stands right before one of the extraction's opening
+    paragraphs, with no other text between them: the lede set beside the container the
+    extractor chose (RT's ``article__summary`` before ``article__text``).
+
+    Only when the description's first words are not in ``body`` already (most pages have
+    them), so the whole page's text is walked on few pages. A description written for
+    search engines alone is in no block of the page; a standfirst ("dek") is set apart from
+    the text by the byline, the date or a photo, or marked ``itemprop="description"`` by
+    the page itself: none of them is put in.
+    """
+    wanted = _words(description or "")[:LEDE_WORDS]
+    if len(wanted) < LEDE_WORDS or _has_words(_words(body), wanted):
+        return body
+    page_body = tree.find(".//body")
+    page_body = page_body if page_body is not None else tree
+    if any(_has_words(_words(" ".join(e.itertext())), wanted) for e in page_body.iterfind(".//*[@itemprop='description']")):
+        return body
+    lines = tree_text(page_body).split("\n")
+    page = [_words(line) for line in lines]
+    lede = next((i for i, words in enumerate(page) if _has_words(words, wanted)), None)
+    if lede is None or lede + 1 == len(page):
+        return body
+    paragraphs = body.split("\n")
+    for n, paragraph in enumerate(paragraphs[:OPENING_PARAGRAPHS]):
+        opening = _words(paragraph)[:LEDE_WORDS]
+        if opening and opening == page[lede + 1][: len(opening)]:
+            return "\n".join([*paragraphs[:n], lines[lede], *paragraphs[n:]])
+    return body
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def _has_words(words: list[str], wanted: list[str]) -> bool:
+    """Whether ``wanted`` occurs in ``words`` as a run (punctuation and spacing do not count)."""
+    return f" {' '.join(wanted)} " in f" {' '.join(words)} "
 
 
 def cap_attributes(html: str) -> str:
