@@ -5,6 +5,12 @@ that machine noise hits both alike; both are scored by the benchmark's own
 evaluate.py. claimdesk's path is its real one: format detection, decoding,
 trafilatura with metadata, then the cleaner.
 
+Beside the scorer's F1: lede recall (the first 10 words of the reference's first
+paragraph, as evaluate.py tokenises them, found as a run in the body) and paragraph
+recall (reference paragraphs found whole, word for word), on all pages and on two
+fixed halves (pages in id order, even and odd positions) so that a rule fitted to
+one half shows on the other.
+
     python benchmarks/zyte_html.py [--repeat 3] [--json out.json]
 """
 
@@ -19,7 +25,7 @@ from claimdesk.clean import clean
 from claimdesk.ingest import read_bytes
 from claimdesk.model import RawDocument
 import machine
-from zyte_common import decode, pages, score
+from zyte_common import decode, pages, recall_figures, score
 
 
 def claimdesk_body(data: bytes, key: str) -> str:
@@ -48,6 +54,12 @@ def main() -> None:
                 spent[name] += time.perf_counter() - start
         best = {name: min(best[name], spent[name]) for name in best}
     metrics = score(outputs)
+    keys = [key for key, _ in corpus]
+    recall = {
+        "all": recall_figures(outputs, keys),
+        "half_even": recall_figures(outputs, keys[0::2]),
+        "half_odd": recall_figures(outputs, keys[1::2]),
+    }
     ms = {name: 1000 * best[name] / len(corpus) for name in best}
     result = {
         "pages": len(corpus),
@@ -56,9 +68,13 @@ def main() -> None:
         "ms_per_page": ms,
         "time_ratio_claimdesk_over_trafilatura": ms["claimdesk"] / ms["trafilatura"],
         "metrics": metrics,
+        "recall": recall,
     }
     for name, m in metrics.items():
         print(f"{name:12} F1 {m['f1']:.3f}  precision {m['precision']:.3f}  recall {m['recall']:.3f}  {ms[name]:.1f} ms/page")
+    for part, figures in recall.items():
+        for name, f in figures.items():
+            print(f"{part:9} {name:12} lede recall {f['lede_recall']:.3f}  paragraph recall {f['paragraph_recall']:.3f}")
     print(f"time ratio claimdesk / trafilatura: {result['time_ratio_claimdesk_over_trafilatura']:.2f}")
     if args.json:
         machine.save(args.json, result)
