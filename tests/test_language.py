@@ -175,6 +175,7 @@ def test_the_desk_shows_a_russian_article_as_not_analysed(tmp_path):
         client = TestClient(create_app(store, base_url="https://desk.example"))
         page = client.get(f"/articles/{id_}")
         api = client.get(f"/api/articles/{id_}").json()
+        news = client.get("/").text
     assert page.status_code == 200
     assert "<strong>Not analysed:</strong> analysis not available in Russian" in page.text
     assert "Analysed in part" not in page.text and "analysis-stop" not in page.text
@@ -182,6 +183,7 @@ def test_the_desk_shows_a_russian_article_as_not_analysed(tmp_path):
     assert 'lang="ru"' in page.text
     assert "&lt;b&gt;через&lt;/b&gt;" in page.text and "<b>через</b>" not in page.text  # the text stays escaped
     assert (api["language"], api["language_declared"], api["analysed_end"]) == ("ru", None, 0)
+    assert "not analysed (Russian)" in news and "0 claims" not in news  # the news line does not say "0 claims"
 
 
 def test_the_not_analysed_note_names_the_language_in_words():

@@ -73,7 +73,7 @@ class Language:
     the declared one (``RawDocument.language``) weighed as evidence."""
 
     code: str  # ISO 639-1 where there is one (en, ru, de), else ISO 639-3
-    confidence: float | None  # the identifier's probability of ``code``, 0-1; None when it was not asked
+    confidence: float  # the identifier's probability of ``code``, 0-1 (0 for a text without letters)
 
     @property
     def name(self) -> str:
@@ -202,6 +202,12 @@ def analysis_note(analysed_end: int | None, length: int, language: Language | No
             "claims, entities and dates past that point are not found; the whole text is stored and searchable")
 
 
+def not_analysed_note(language: Language | None) -> str:
+    """Why a document has no analysis: its language has no pipeline (``analyze.registry``)."""
+    return (f"analysis not available in {language_name(language.code if language else None)}: "
+            "no claims, entities, dates or headline check are made for it; the text is stored and searchable")
+
+
 @dataclass(frozen=True)
 class IngestError:
     """An input that could not be read, named and explained; the batch goes on."""
@@ -212,12 +218,6 @@ class IngestError:
 
     def __str__(self) -> str:
         return f"{self.input}: {self.cause}"
-
-
-def not_analysed_note(language: Language | None) -> str:
-    """Why a document has no analysis: its language has no pipeline (``analyze.registry``)."""
-    return (f"analysis not available in {language_name(language.code if language else None)}: "
-            "no claims, entities, dates or headline check are made for it; the text is stored and searchable")
 
 
 @dataclass(frozen=True)

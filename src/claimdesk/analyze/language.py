@@ -92,7 +92,7 @@ def decide(ranked: list[tuple[str, float]], declared: str | None, letters: int) 
     probability), best first; ``declared`` is a language tag or None."""
     declared = primary_subtag(declared)
     if not ranked:  # no letters: nothing to identify, nor to analyse
-        return Language(declared or DEFAULT, None if declared else 0.0)
+        return Language(declared or DEFAULT, 0.0)
     best, sure = ranked[0]
     if declared and (best == declared or _close(best, declared)):
         return Language(declared, sure)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, and_, bindparam, column, exists, func, literal_column, or_, select, table
+from sqlalchemy import Integer, and_, bindparam, case, column, exists, func, literal_column, or_, select, table
 from sqlalchemy.sql import ColumnElement
 
 from claimdesk.store.schema import (
@@ -29,6 +29,7 @@ from claimdesk.store.schema import (
     review_revisions,
     speaker_edits,
 )
+from claimdesk.model import language_name
 from claimdesk.store.store import Store, _latest_version, _like_escape
 from claimdesk.store.schema import claim_index, review_propagations  # claim groups (revision 0014)
 
@@ -75,6 +76,13 @@ class NewsItem:
     claims: int
     headline: str | None  # the headline check's verdict (fits, does-not-fit, contradicts), None if unchecked
     snippet: str | None = None  # search only: matched terms between MATCH_OPEN and MATCH_CLOSE
+    # the language of an article that was not analysed (no pipeline for it: analyze.registry), else None
+    unanalysed_language: str | None = None
+
+    @property
+    def not_analysed_in(self) -> str | None:
+        """The name of the language the article was not analysed in ("Russian"), else None."""
+        return language_name(self.unanalysed_language) if self.unanalysed_language is not None else None
 
 
 @dataclass
@@ -234,7 +242,8 @@ def _make_news_columns():
     d, c, h = documents.c, claim_table.c, headline_checks.c
     claim_count = select(func.count()).where(c.doc_pk == d.pk).scalar_subquery().label("claims")
     verdict = select(h.verdict).where(h.doc_pk == d.pk).scalar_subquery().label("headline")
-    return (d.id, _title_column(), d.outlet, d.url, d.published, d.ingested_at, claim_count, verdict)
+    unanalysed = case((d.analysed_end == 0, func.coalesce(d.language, "")), else_=None).label("unanalysed_language")
+    return (d.id, _title_column(), d.outlet, d.url, d.published, d.ingested_at, claim_count, verdict, unanalysed)
 
 
 # Built once: list pages describe a page of articles on every request, and building these
@@ -246,7 +255,8 @@ _ARTICLES = select(*_NEWS_COLUMNS).where(documents.c.id.in_(bindparam("ids", exp
 
 def _news_item(row, snippet: str | None = None) -> NewsItem:
     return NewsItem(id=row.id, title=row.title, outlet=row.outlet, url=row.url, published=row.published,
-                    ingested_at=row.ingested_at, claims=row.claims, headline=row.headline, snippet=snippet)
+                    ingested_at=row.ingested_at, claims=row.claims, headline=row.headline, snippet=snippet,
+                    unanalysed_language=row.unanalysed_language)
 
 
 def _newest_first():

@@ -63,14 +63,15 @@ def _span(start: int | None, end: int | None) -> Span | None:
 
 
 def _declared(row) -> str | None:
-    """The language a stored document's source declared: its own column since 0015; before,
-    ``language`` held it (an identified language always has a confidence)."""
+    """The language a stored document's source declared: its own column for an identified
+    document (an identified language always has a confidence); ``language`` holds it for one
+    stored before 0015 or never identified."""
     return row.language_declared if row.language_confidence is not None else row.language
 
 
 def _language(row) -> Language | None:
-    """The language a stored document is in (identified since 0015, the declared one before)."""
-    return Language(row.language, row.language_confidence) if row.language else None
+    """The language identified for a stored document; None when it never was (before 0015)."""
+    return Language(row.language, row.language_confidence) if row.language_confidence is not None else None
 
 
 def _claim_row(doc_pk: int, seq: int, claim: Claim) -> dict:
