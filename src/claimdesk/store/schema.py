@@ -14,7 +14,7 @@ Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0013 speaker identity: ``speakers``, ``speaker_aliases``, ``speaker_edits``, ``claims.speaker_pk`` and
 ``claims.speaker_alias``; 0014 claim groups: ``claim_index`` and ``review_propagations``
 (``claimdesk.store.groups``); 0015 signals: ``documents.language_declared``,
-``documents.language_confidence`` and ``claims.confidence``.
+``documents.language_confidence`` and ``claims.confidence``; 0016 ``claim_index.encoder``.
 """
 
 from __future__ import annotations
@@ -468,6 +468,7 @@ class ClaimIndexRow(Base):
     similarity: Mapped[float | None] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)  # new, similar, contained
     at: Mapped[str] = mapped_column(String(40))
+    encoder: Mapped[str | None] = mapped_column(Text)  # the encoder that made it (revision 0016; null before)
 
     __table_args__ = (
         ForeignKeyConstraint(["doc_pk", "seq"], ["claims.doc_pk", "claims.seq"], ondelete="CASCADE"),
