@@ -36,7 +36,7 @@ def clean(raw: RawDocument, recurring: LineCounts | None = None) -> Article:
     if not layout_known:
         for i, first in _repeated_lines(lines, title, verdicts).items():
             verdicts[i] = ("duplicate-line", f"repeats line {first + 1}")
-    steps = [lambda keep: chrome.set_into_body(lines, keep, opening_headings=layout_known)]
+    steps = [lambda keep: chrome.set_into_body(lines, keep, extracted=layout_known)]
     if not layout_known:
         steps.append(lambda keep: chrome.outside_main_run(lines, keep))
     steps += [

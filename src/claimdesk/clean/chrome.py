@@ -41,6 +41,12 @@ LINE_COST = 8
 # Prose words that must come before a tail marker for it to end the article.
 MIN_WORDS_BEFORE_TAIL = 50
 
+# In text an extractor chose, a line in capitals between paragraphs is a teaser headline when it
+# has at least this many words; shorter, it is a section heading ("HOW WILL OBAMA PLAY?", "FORD
+# MUSTANG MACH E"). A headline is a sentence (who did what); a heading is a label. Set on half A of
+# the Zyte pages (pages in id order, even positions), where any of 6 to 8 gave the same cut: the middle.
+SHOUTED_HEADLINE_WORDS = 7
+
 
 def recurring(lines: list[Line], counts: LineCounts | None) -> dict[int, str]:
     """Every line that recurs across the scope, with the evidence."""
@@ -109,21 +115,23 @@ def after_tail_marker(lines: list[Line], keep: list[int]) -> dict[int, str]:
     return {}
 
 
-def set_into_body(lines: list[Line], keep: list[int], opening_headings: bool = False) -> dict[int, str]:
+def set_into_body(lines: list[Line], keep: list[int], extracted: bool = False) -> dict[int, str]:
     """Teasers for other stories, share prompts and the site's self-promotion, inside the article.
 
     A box heading ("DON'T MISS", "Most read in world news") takes the headline-like
     lines under it, up to the next line of prose. A share prompt ("Like this story? Share
     it with a friend!") goes wherever it stands, prose-shaped or not.
 
-    ``opening_headings`` (the text an extractor chose): a line in capitals before the
-    article's first paragraph is its kicker or first section heading ("LOOK WHAT YOU MADE
-    ME DO"), not a teaser, which is set between paragraphs; the site's own promotion does
-    not count as a paragraph there.
+    ``extracted`` (the text an extractor chose, whose layout is known): a line in capitals
+    before the article's first paragraph is its kicker or first section heading ("LOOK WHAT
+    YOU MADE ME DO"), not a teaser, which is set between paragraphs (the site's own promotion
+    does not count as a paragraph there); between paragraphs, a short one is a section heading
+    (``SHOUTED_HEADLINE_WORDS``).
     """
     cut: dict[int, str] = {}
     in_box = False
-    begun = not opening_headings
+    begun = not extracted
+    shouted_words = SHOUTED_HEADLINE_WORDS if extracted else 0
     for i in keep:
         text = lines[i].text
         prose = is_prose(text)
@@ -134,7 +142,7 @@ def set_into_body(lines: list[Line], keep: list[int], opening_headings: bool = F
             cut[i] = "a link to another story"
             continue
         in_box = is_widget_heading(text)
-        if in_box or is_teaser(text, shouting=begun):
+        if in_box or is_teaser(text, shouted_words if begun else None):
             cut[i] = "a link to another story"
         elif not prose and is_self_promo(text):
             cut[i] = "the site speaking about itself"

@@ -115,11 +115,14 @@ def is_widget_heading(line: str) -> bool:
     return word_count(line) <= 8 and bool(_WIDGET_HEADING.match(line))
 
 
-def is_teaser(line: str, shouting: bool = True) -> bool:
+def is_teaser(line: str, shouted_words: int | None = 0) -> bool:
     """A link to another story set into the text; prose that merely starts with "More" is not one.
-    ``shouting``: a line in capitals that is not a sentence counts too (a teaser headline)."""
+
+    A line in capitals that is not a sentence counts too (a teaser headline) when it has at least
+    ``shouted_words`` words; ``None``: never.
+    """
     return bool(_TEASER.match(line)) and word_count(line) <= 25 and not line.rstrip().endswith((".", "!", "?")) or (
-        shouting and is_shouting(line) and not is_prose(line)
+        shouted_words is not None and is_shouting(line) and not is_prose(line) and word_count(line) >= shouted_words
     )
 
 
