@@ -139,6 +139,18 @@ class Claim:
     # one the text identifies, or an accusation names no accuser: speaker None); None without a source
     speaker_type: str | None = None
     target: Span | None = None  # who is accused or criticised ("X has been accused of ..."), never the speaker
+    # how sure the taggers are of the claim, 0-1 (analyze.attribution.confidence); below
+    # LOW_CONFIDENCE the desk hides it unless asked. None: analysed before confidences existed
+    confidence: float | None = None
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.confidence is not None and self.confidence < LOW_CONFIDENCE
+
+
+# Claims below this confidence are more often wrong than right on PolNeAR train (BENCHMARKS.md,
+# "Claim confidence"): the desk hides them by default and says how many it hid.
+LOW_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ the signal, so extraction costs a fraction of the parse.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +20,8 @@ import numpy as np
 from spacy.tokens import Doc
 
 from claimdesk.analyze.attribution_features import DocFeatures, doc_features, role_features, role_window
-from claimdesk.analyze.neural import NeuralTagger, context_vectors, dense, feature_ids, load_tagger
+from claimdesk.analyze.neural import (NeuralTagger, allowed_transitions, context_vectors, decode, dense, feature_ids,
+                                      load_tagger)
 
 WEIGHTS = Path(__file__).parent / "weights"
 CharSpan = tuple[int, int]
@@ -33,6 +34,8 @@ class Attribution:
     source: CharSpan | None
     cue: CharSpan
     content: CharSpan
+    # how sure the taggers are of it, 0-1 (``confidence``); None for a rule's attribution
+    confidence: float | None = None
 
 
 @dataclass
@@ -84,13 +87,19 @@ def char_span(doc: Doc, start: int, end: int) -> CharSpan:
 
 
 def find_cues(feats: DocFeatures, taggers: Taggers) -> list[tuple[int, int]]:
-    """Cue token ranges, tagged sentence by sentence.
+    """Cue token ranges, tagged sentence by sentence (``scored_cues`` without the scores)."""
+    return [cue for cue, _ in scored_cues(feats, taggers)]
+
+
+def scored_cues(feats: DocFeatures, taggers: Taggers) -> list[tuple[tuple[int, int], float]]:
+    """Cue token ranges, tagged sentence by sentence, each with the cue CRF's mean marginal
+    probability that its tokens are in a cue (the cue's part of ``confidence``).
 
     Viterbi alone is conservative (cue recall trails precision), so a token
     whose marginal probability of being in a cue exceeds ``cue_threshold``
     joins a cue too; the threshold is tuned on dev and stored with the weights.
     """
-    cues: list[tuple[int, int]] = []
+    cues: list[tuple[tuple[int, int], float]] = []
     threshold = taggers.cue_threshold
     tagger = taggers.cue
     for sent in feats.sents:
@@ -98,8 +107,14 @@ def find_cues(feats: DocFeatures, taggers: Taggers) -> list[tuple[int, int]]:
         found = bio_spans(tags, "CUE", sent.start)
         if threshold < 0.5:
             found += _likely_cues(tagger, tags, threshold, sent.start)
-        cues += sorted(found)
+        cues += [(cue, _inside(lambda i: 1.0 - tagger.marginal("O", i), cue[0] - sent.start, cue[1] - sent.start))
+                 for cue in sorted(found)]
     return cues
+
+
+def _inside(p, start: int, end: int) -> float:
+    """The mean of ``p(i)`` over the tokens ``start:end``."""
+    return sum(p(i) for i in range(start, end)) / max(1, end - start)
 
 
 def _likely_cues(tagger, tags: list[str], threshold: float, offset: int) -> list[tuple[int, int]]:
@@ -144,6 +159,8 @@ class _Roles:
     unsure: list[int]  # indices into cues
     bags: list[list[list[int]]]  # per unsure window, per token, feature bucket ids
     marginals: list[np.ndarray]  # per unsure window, tokens x ROLE_TAGS
+    cue_scores: list[float] = field(default_factory=list)  # per cue, ``scored_cues``'s
+    role_scores: list[RoleScores | None] = field(default_factory=list)  # per cue, once its tags are final
 
 
 def _crf_roles(doc: Doc, taggers: Taggers) -> _Roles:
@@ -153,15 +170,20 @@ def _crf_roles(doc: Doc, taggers: Taggers) -> _Roles:
     costs more in garbage collection than the tagging); unsure windows keep their bucket
     ids and marginals for ``_second_opinion``."""
     feats = doc_features(doc, taggers.clusters)
-    cues = find_cues(feats, taggers)
-    roles = _Roles(doc, cues, [role_window(feats, cue[0]) for cue in cues], [], [], [], [])
+    scored = scored_cues(feats, taggers)
+    cues = [cue for cue, _ in scored]
+    roles = _Roles(doc, cues, [role_window(feats, cue[0]) for cue in cues], [], [], [], [],
+                   [score for _, score in scored])
     crf = taggers.role
     base: dict[int, list[int]] = {}  # a token's cue-independent feature ids, hashed once
     for k, (cue, (lo, hi)) in enumerate(zip(cues, roles.windows)):
         x = role_features(doc, feats, cue[0], cue[1], lo, hi)
         roles.tags.append(crf.tag(x))
         if taggers.role_net is None or crf.probability(roles.tags[-1]) >= taggers.sure:
+            roles.role_scores.append(role_scores(lambda tag, i: crf.marginal(tag, i), roles.tags[-1],
+                                                 (cue[0] - lo, cue[1] - lo)))
             continue
+        roles.role_scores.append(None)  # scored once the BiLSTM has tagged the window
         roles.unsure.append(k)
         roles.marginals.append(marginals(crf, len(x)))
         bag = []
@@ -194,11 +216,60 @@ def _second_opinion(batch: list[_Roles], taggers: Taggers) -> None:
         vectors = context_vectors(r.doc)
         bags += r.bags
         context += [dense(vectors[r.windows[k][0] : r.windows[k][1]], m) for k, m in zip(r.unsure, r.marginals)]
-    decoded = iter(taggers.role_net.tag(bags, context))
+    net = taggers.role_net
+    scores = net.scores(bags, context)
+    decoded = iter(decode(scores, net.tags, net.transitions, net.start, net.end))
+    beliefs = iter(path_marginals(scores, net.tags, net.transitions, net.start, net.end))
+    index = {tag: i for i, tag in enumerate(net.tags)}
     for r in batch:
         for k in r.unsure:
             r.tags[k] = next(decoded)
+            m = next(beliefs)
+            lo = r.windows[k][0]
+            r.role_scores[k] = role_scores(lambda tag, i, m=m: float(m[i, index[tag]]), r.tags[k],
+                                           (r.cues[k][0] - lo, r.cues[k][1] - lo))
         r.bags, r.marginals = [], []
+
+
+def path_marginals(scores: list[np.ndarray], tags: list[str], transitions: np.ndarray, start: np.ndarray,
+                   end: np.ndarray) -> list[np.ndarray]:
+    """Per sequence, the BiLSTM-CRF's marginal probability of each tag at each token
+    (tokens x tags): forward-backward over the same emission, transition, opening and
+    closing scores and BIO constraints that ``neural.decode`` takes the best path of, all
+    sequences at once. The BiLSTM decides the windows the role CRF was unsure of, so its
+    own belief, not the CRF's, is what a confidence in its tags should read."""
+    if not scores:
+        return []
+    allowed, allowed_start = allowed_transitions(tuple(tags))
+    trans = allowed + transitions
+    k = len(tags)
+    lengths = np.array([len(s) for s in scores])
+    width = int(lengths.max())
+    emit = np.zeros((len(scores), width, k))
+    for b, s in enumerate(scores):
+        emit[b, : len(s)] = s
+    alpha = np.empty((len(scores), width, k))
+    alpha[:, 0] = allowed_start + start + emit[:, 0]
+    for t in range(1, width):
+        step = _logsumexp(alpha[:, t - 1, :, None] + trans, axis=1) + emit[:, t]
+        alpha[:, t] = np.where((t < lengths)[:, None], step, alpha[:, t - 1])
+    beta = np.empty((len(scores), width, k))
+    beta[:, width - 1] = end
+    for t in range(width - 2, -1, -1):
+        step = _logsumexp(trans + (emit[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+        beta[:, t] = np.where((t + 1 < lengths)[:, None], step, end)
+    rows = np.arange(len(scores))
+    log_z = _logsumexp(alpha[rows, lengths - 1] + end, axis=1)
+    belief = np.exp(alpha + beta - log_z[:, None, None])
+    return [belief[b, :n] for b, n in enumerate(lengths)]
+
+
+def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
+    """log(sum(exp(x))) along ``axis``, -inf where every term is (a tag BIO forbids)."""
+    top = np.max(x, axis=axis, keepdims=True)
+    safe = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):
+        return (np.log(np.sum(np.exp(x - safe), axis=axis, keepdims=True)) + safe).squeeze(axis)
 
 
 def _attributions(r: _Roles) -> list[Attribution]:
@@ -208,7 +279,7 @@ def _attributions(r: _Roles) -> list[Attribution]:
     in PolNeAR's scoring, so content pieces are joined into the range that covers them;
     of several source pieces the one nearest the cue wins."""
     out: list[Attribution] = []
-    for cue, (lo, _), tags in zip(r.cues, r.windows, r.tags):
+    for cue, (lo, _), tags, cue_score, scores in zip(r.cues, r.windows, r.tags, r.cue_scores, r.role_scores):
         contents = bio_spans(tags, "CON", lo)
         if not contents:
             continue
@@ -218,8 +289,65 @@ def _attributions(r: _Roles) -> list[Attribution]:
             source=char_span(r.doc, *source) if source else None,
             cue=char_span(r.doc, *cue),
             content=char_span(r.doc, contents[0][0], contents[-1][1]),
+            confidence=confidence(cue_score, scores) if scores is not None else None,
         ))
     return out + rules_not_covered(r.doc, out)
+
+
+# -- confidence ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SpanScore:
+    """The role CRF's marginals about one tagged span: the mean probability that its tokens
+    are in the role (``inside``), that it opens where it opens (``start``: B- there) and that
+    it stops where it stops (``end``: the next token not I-). Exact scoring lives or dies by
+    the boundaries, which the inside of a long content says little about."""
+
+    inside: float
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class RoleScores:
+    source: SpanScore | None  # None: no source tagged
+    content: SpanScore | None
+
+
+def role_scores(p, tags: list[str], cue: tuple[int, int]) -> RoleScores:
+    """``SpanScore`` of the source nearest the cue and of the content (its pieces joined, as
+    ``_attributions`` joins them), from ``p(tag, i)``, a marginal over the window's tokens."""
+    sources = bio_spans(tags, "SRC")
+    contents = bio_spans(tags, "CON")
+    source = _span_score(p, tags, "SRC", [_closest(sources, cue)]) if sources else None
+    return RoleScores(source, _span_score(p, tags, "CON", contents) if contents else None)
+
+
+def _span_score(p, tags: list[str], role: str, pieces: list[tuple[int, int]]) -> SpanScore:
+    tokens = [i for a, b in pieces for i in range(a, b)]
+    inside = sum(p("B-" + role, i) + p("I-" + role, i) for i in tokens) / len(tokens)
+    first, after = pieces[0][0], pieces[-1][1]
+    end = 1.0 - p("I-" + role, after) if after < len(tags) else 1.0
+    return SpanScore(min(1.0, inside), p("B-" + role, first), end)
+
+
+def confidence(cue: float, roles: RoleScores) -> float:
+    """How sure the taggers are of one attribution, 0-1: the product of the cue's score and
+    the content's and source's boundary scores (see ``_role_confidence``). A product, as an
+    attribution is right only if each part is; no source tagged counts as a sure part (its
+    absence is scored by the content's and cue's taggers, not here)."""
+    score = cue * _role_confidence(roles.content)
+    if roles.source is not None:
+        score *= _role_confidence(roles.source)
+    return round(max(0.0, min(1.0, score)), 3)
+
+
+def _role_confidence(s: SpanScore | None) -> float:
+    """A span's probability of being right where it is: the weaker of its two boundaries,
+    times how much of it the tagger holds in the role."""
+    if s is None:
+        return 0.0
+    return min(s.start, s.end) * s.inside
 
 
 def extract_batch(docs: list[Doc], weights_dir: str | Path = WEIGHTS) -> list[list[Attribution]]:

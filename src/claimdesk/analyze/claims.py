@@ -22,6 +22,9 @@ from .people import PRONOUNS, find_people
 from .speakers import Context, accusation, identify, names_no_one
 
 CharSpan = tuple[int, int]
+# A claim a rule made (light verbs, "according to X", a participle's subject) has no tagger
+# marginals: its confidence is the rules' precision on PolNeAR train (BENCHMARKS.md, "Claim confidence").
+RULE_CONFIDENCE = 0.5
 
 
 def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[Entity]]:
@@ -60,6 +63,7 @@ def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[En
             negated=negated,
             speaker_type=who.type if who else ("unresolved" if accused is not None else None),
             target=Span(*accused.target) if accused is not None else None,
+            confidence=a.confidence if getattr(a, "confidence", None) is not None else RULE_CONFIDENCE,
         ))
     return claims, find_entities(doc, claims, people)
 

@@ -275,7 +275,16 @@ def _season_shift(code: str, dct: date, which: str) -> str:
 
 def _tense_direction(tense: str | None) -> str:
     """Which way an undated weekday points: past and undetermined tenses look back (news reports the past)."""
-    return "future" if tense in ("future", "present") else "past"
+    return "future" if tense in ("future", "present", "future-in-past") else "past"
+
+
+def _reported_from(ctx: _Context) -> date:
+    """Where a future seen from the past counts from ("said on Friday the talks would resume
+    on Monday": the Monday after that Friday): the last day the text mentioned, when it is
+    in the week before the document date, else the document date."""
+    if ctx.day is not None and ctx.dct - timedelta(days=7) <= ctx.day <= ctx.dct:
+        return ctx.day
+    return ctx.dct
 
 
 def _time_of_day(m: re.Match[str]) -> str:
@@ -357,7 +366,9 @@ def _r_weekday(m: re.Match[str], ctx: _Context, start: int) -> tuple[str, str] |
         elif which == "next":
             d = _weekday_near(weekday, ctx.dct + timedelta(days=1), "future")
         else:
-            d = _weekday_near(weekday, ctx.dct, _tense_direction(ctx.tense(start, m.end())))
+            tense = ctx.tense(start, m.end())
+            d = _weekday_near(weekday, _reported_from(ctx) if tense == "future-in-past" else ctx.dct,
+                              _tense_direction(tense))
         value = d.isoformat()
     return (f"{value}T{pod}", "TIME") if pod else (value, "DATE")
 
@@ -684,11 +695,28 @@ _FUTURE_HEADS = {"set", "schedule", "due", "expect", "plan", "intend", "aim", "h
                  "promise", "threaten", "vow", "pledge", "seek", "propose", "announce"}
 
 
+# participles that place what they describe ahead: "the meeting, set for Monday"
+_FUTURE_PARTICIPLES = {"set", "schedule", "slate", "plan", "due", "expect"}
+
+
 def _verb_tense(verb: Token, depth: int = 0) -> str | None:
-    """past / present / future for a verb, from its tag and auxiliaries (following participles up)."""
+    """past / present / future / future-in-past for a verb, from its tag and auxiliaries
+    (following participles up).
+
+    A modal looks ahead ("may vote on Monday", "could come as early as Monday"), unless
+    it has a perfect ("could have come"); "would" looks ahead from a reported past ("said
+    the talks would resume on Monday"); a bare infinitive heading its sentence is a
+    headline's future ("Ministers to meet Monday"); "set for", "scheduled for" too."""
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "aux:pass")]
     lowers = {a.lower_ for a in auxes}
     if lowers & _FUTURE_AUX or any(a.lower_ == "going" for a in auxes):
+        return "future"
+    modals = [a for a in auxes if a.tag_ == "MD"]
+    if modals and not (verb.tag_ == "VBN" and lowers & {"have", "'ve"}):
+        return "future-in-past" if any(a.lower_ in ("would", "'d") for a in modals) else "future"
+    if "to" in lowers and verb.tag_ == "VB" and (verb.dep_ == "ROOT" or (verb.dep_ == "acl" and verb.head.dep_ == "ROOT")):
+        return "future"  # the parse hangs a headline's verb on its subject: "Ministers to meet Monday"
+    if verb.tag_ == "VBN" and not auxes and verb.lemma_.lower() in _FUTURE_PARTICIPLES:
         return "future"
     if any(a.tag_ == "VBD" for a in auxes) or verb.tag_ == "VBD":
         return "past"

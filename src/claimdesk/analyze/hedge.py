@@ -7,19 +7,26 @@ The scale, firmest first (documented in the README):
 | `states`   | said, stated, declared, asserted, emphasized, announced, confirmed, told, noted, added, expressed |
 | `claims`   | claimed, maintained, insisted, argued, contended                     |
 | `alleges`  | alleged, accused, charged; any cue with "reportedly"/"allegedly"     |
-| `suggests` | suggested, raised the possibility, speculated, hinted, implied       |
+| `suggests` | suggested, raised the possibility, speculated, hinted, implied; beliefs held rather than stated: believes, thinks, fears, expects, predicts |
 | `doubts`   | expressed uncertainty or doubt, questioned, doubted, cast doubt      |
-| `denies`   | denied, rejected, dismissed, refuted                                 |
+| `denies`   | denied, rejected, dismissed, refuted, disavowed, rebutted            |
+| `refuses`  | refused, declined (to comment, to say, to confirm); "would not confirm", "won't say" |
+
+``refuses`` is a grade of its own, not a kind of ``denies``: a denial says the content is
+false; a refusal says nothing about it ("declined to say whether the data was sold",
+"has steadfastly refused to release his tax returns"): its content is what the source
+would not say or do. A reader filtering for denials must not get silences.
 
 A cue under a negation ("did not say", "never claimed") keeps its grade and is
-marked ``negated``.
+marked ``negated``; except a withheld statement ("would not confirm", "could not say"),
+which is ``refuses`` (not negated: the negation is the refusal).
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-SCALE = ("states", "claims", "alleges", "suggests", "doubts", "denies")
+SCALE = ("states", "claims", "alleges", "suggests", "doubts", "denies", "refuses")
 
 _BY_LEMMA = {
     **dict.fromkeys("say state declare assert emphasize emphasise stress announce confirm tell note add explain "
@@ -28,8 +35,12 @@ _BY_LEMMA = {
     **dict.fromkeys("claim maintain insist argue contend".split(), "claims"),
     **dict.fromkeys("allege accuse charge".split(), "alleges"),
     **dict.fromkeys("suggest speculate hint imply float posit".split(), "suggests"),
+    # what someone holds rather than says: their belief, fear or forecast
+    **dict.fromkeys("believe think feel fear hope expect suspect reckon guess predict forecast estimate worry".split(),
+                    "suggests"),
     **dict.fromkeys("question doubt".split(), "doubts"),
-    **dict.fromkeys("deny reject dismiss refute disavow rebut".split(), "denies"),
+    **dict.fromkeys("deny reject dismiss refute disavow rebut repudiate disown".split(), "denies"),
+    **dict.fromkeys("refuse decline".split(), "refuses"),
 }
 
 # Nouns that turn a light verb ("raised the possibility", "expressed doubt") into a grade.
@@ -37,7 +48,8 @@ GRADE_BY_OBJECT = {
     **dict.fromkeys("possibility prospect suggestion hypothesis speculation".split(), "suggests"),
     **dict.fromkeys("uncertainty doubt doubts skepticism scepticism".split(), "doubts"),
     **dict.fromkeys("claim claims allegation allegations accusation accusations".split(), "alleges"),
-    **dict.fromkeys("denial".split(), "denies"),
+    **dict.fromkeys("denial denials".split(), "denies"),
+    **dict.fromkeys("refusal".split(), "refuses"),
 }
 LIGHT_VERBS = {"raise", "express", "voice", "cast", "make", "level", "issue", "float"}
 _DISTANCING = {"reportedly", "allegedly", "purportedly", "supposedly"}
@@ -52,7 +64,20 @@ def grade(doc: Doc, cue_start: int, cue_end: int) -> tuple[str, bool]:
     hedge = _object_grade(head) or _lemma_grade(tokens, head)
     if hedge in ("states", "claims") and any(child.lower_ in _DISTANCING for child in head.children):
         hedge = "alleges"
-    return hedge, _negated(head)
+    negated = _negated(head)
+    if negated and _withheld(head):
+        return "refuses", False  # the negation is the refusal: "refuses", not "states, negated"
+    return hedge, negated
+
+
+# "would not confirm", "could not say": a source withholding a statement refuses it.
+_WITHHELD = {"confirm", "comment", "say", "disclose", "elaborate", "reveal", "discuss", "specify", "identify", "name"}
+
+
+def _withheld(head: Token) -> bool:
+    """A negated "would/will/could not" + a verb of saying: "would not confirm", "won't say"."""
+    return head.lemma_.lower() in _WITHHELD and any(
+        child.dep_ == "aux" and child.lower_ in ("would", "will", "wo", "could", "can", "ca") for child in head.children)
 
 
 def _cue_head(tokens: list[Token]) -> Token:

@@ -31,3 +31,22 @@ INSTITUTIONS = {"congress", "senate", "house", "parliament", "pentagon", "kremli
 DETERMINERS = PERSONAL | FIRST_PERSON | PLURAL | NEUTER | {
     "the", "a", "an", "some", "many", "most", "several", "other", "others", "all", "both", "few", "two", "three",
     "this", "these", "those", "that", "of", "your", "one", "several", "various", "local", "top", "senior"}
+
+# Media that are a platform, by any word of the medium as found ("tweeted", "a post on X",
+# "her Telegram channel"): the platform's name, so readers need not know that a tweet is on X.
+_PLATFORM_NAMES = {
+    **dict.fromkeys(("x", "twitter", "tweet", "tweets", "tweeted", "retweet", "retweeted"), "Twitter/X"),
+    "telegram": "Telegram", "facebook": "Facebook", "instagram": "Instagram", "youtube": "YouTube",
+    "tiktok": "TikTok", "vk": "VK", "weibo": "Weibo", "wechat": "WeChat", "linkedin": "LinkedIn",
+    "threads": "Threads", "bluesky": "Bluesky", "mastodon": "Mastodon", "substack": "Substack",
+}
+
+
+def medium_platform(medium: str | None) -> str | None:
+    """The social platform a claim's medium is on ("Twitter/X" for "tweeted"), None for any other medium."""
+    words = (medium or "").lower().replace("’", "'").split()
+    for word in words:
+        name = _PLATFORM_NAMES.get(word.strip(".,:;'\"'s"))
+        if name:
+            return name
+    return None

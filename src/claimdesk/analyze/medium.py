@@ -1,11 +1,15 @@
 """The medium a claim was made in: "in an interview with Turan", "told Reuters",
-"in a statement", "on Facebook", "at a press conference".
+"told Polygraph.info", "in a statement", "on Facebook", "in a post on X", "tweeted",
+"at a press conference".
 
 Read from the parse of the cue's sentence. An outlet found this way is a medium,
 whatever label the entity recogniser gave it (it calls "Turan" a person).
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -22,21 +26,46 @@ _PLATFORMS = {
     "facebook", "twitter", "x", "telegram", "instagram", "youtube", "tiktok", "linkedin", "weibo", "vk",
     "television", "radio", "tv", "truth", "threads", "bluesky", "mastodon", "substack",
 }
-_AUDIENCES = {"reporters", "journalists", "media", "press", "lawmakers", "parliament", "audience", "crowd", "supporters"}
+_AUDIENCES = {"reporters", "journalists", "media", "press", "lawmakers", "parliament", "audience", "crowd", "supporters",
+              "congress", "senate", "house", "court", "jury", "committee", "i", "me", "us", "him", "her", "them"}
+# Verbs that name their platform: "tweeted" is a claim made on Twitter/X.
+_PLATFORM_VERBS = {"tweet", "retweet"}
+# "on her Telegram channel", "on his Facebook page": the platform's own pages.
+_PLATFORM_PAGES = {"channel", "page", "account", "feed", "profile", "timeline", "handle"}
+# Words a name told something may end with: "told TASS news agency", "told Channel 4 News".
+_OUTLET_TAIL = {"news", "agency", "newspaper", "daily", "channel", "television", "tv", "radio", "website", "magazine"}
 
 
-def find_medium(doc: Doc, cue_start: int) -> Span | None:
+@dataclass(frozen=True)
+class Medium:
+    """A medium as found: its characters in the document (like a spaCy Span's)."""
+
+    text: str
+    start_char: int
+    end_char: int
+
+
+def find_medium(doc: Doc, cue_start: int) -> Medium | None:
     """The medium named in the sentence of the cue at ``cue_start``, or None."""
     sentence = doc.char_span(cue_start, cue_start + 1, alignment_mode="expand")
     if sentence is None or not len(sentence):
         return None
     sent = sentence[0].sent
-    for finder in (_interview_with, _told, _on_platform, _in_vehicle, _at_venue):
+    for finder in (_interview_with, _told, _on_platform, _platform_verb, _in_vehicle, _at_venue):
         for token in sent:
             found = finder(token)
             if found is not None:
-                return found
+                return _without_full_stop(found)
     return None
+
+
+def _without_full_stop(span: Span) -> Medium:
+    """The medium without the sentence's full stop, which the tokenizer leaves on a
+    one-letter name at the end of a sentence ("in a post on X.")."""
+    text, end = span.text, span.end_char
+    if text.endswith(".") and text[:-1].lower() in _PLATFORMS:
+        text, end = text[:-1], end - 1
+    return Medium(text, span.start_char, end)
 
 
 def _name_span(token: Token) -> Span:
@@ -61,25 +90,69 @@ def _interview_with(token: Token) -> Span | None:
 
 
 def _told(token: Token) -> Span | None:
-    """"told Reuters" (not "told reporters")."""
-    if token.lemma_.lower() != "tell":
+    """"told Reuters" (not "told reporters"); when the parse does not give the name as the
+    verb's object (it reads "Polygraph.info" as a noun complement and "Ruptly" as an
+    adverb), the capitalised name right after "told": "told Ruptly", "told the BBC",
+    "told TASS news agency". A person the article names in full is told, not a medium."""
+    if token.lemma_.lower() != "tell" or token.pos_ not in ("VERB", "AUX"):
         return None
-    for obj in token.children:
-        if obj.dep_ in ("dobj", "dative", "iobj") and obj.pos_ == "PROPN" and obj.lower_ not in _AUDIENCES:
-            return _name_span(obj)
-    return None
+    obj = next((c for c in token.children
+                if c.dep_ in ("dobj", "dative", "iobj") and c.pos_ == "PROPN" and c.lower_ not in _AUDIENCES), None)
+    name = _name_span(obj) if obj is not None else _capitalised_after(token)
+    if name is None or not _could_be_outlet(name, _person_surnames(token.doc)):
+        return None
+    return name
+
+
+def _capitalised_after(token: Token) -> Span | None:
+    """The capitalised name that follows ``token`` (a leading "the" left out), with the
+    outlet words that close it ("TASS news agency"); None when a lower-case word or a
+    pronoun follows."""
+    doc, end = token.doc, token.sent.end
+    i = token.i + 1
+    if i < end and doc[i].lower_ == "the":
+        i += 1
+    if i >= end or not doc[i].text[:1].isupper() or doc[i].lower_ in _AUDIENCES or doc[i].pos_ in ("PRON", "DET"):
+        return None
+    j = i
+    while j < end and (doc[j].text[:1].isupper() or (doc[j].like_num and j > i)) and doc[j].pos_ != "PUNCT":
+        j += 1
+    while j < end and doc[j].lower_ in _OUTLET_TAIL:
+        j += 1
+    return doc[i:j]
 
 
 def _on_platform(token: Token) -> Span | None:
-    """"on Facebook", "on state television"."""
-    if token.dep_ == "pobj" and token.head.lower_ == "on" and token.lower_ in _PLATFORMS:
+    """"on Facebook", "on state television", "wrote on Telegram", "on her Telegram channel"."""
+    doc = token.doc
+    if token.head.lower_ != "on" and not (token.i > token.sent.start and doc[token.i - 1].lower_ == "on"):
+        return None  # the parse may make "X." the verb's object: the word after "on" counts
+    if token.lower_.rstrip(".") in _PLATFORMS:  # "X." at a sentence's end is one token
         return _name_span(token) if token.pos_ == "PROPN" else token.doc[token.i : token.i + 1]
+    if token.lower_ in _PLATFORM_PAGES and any(c.lower_ in _PLATFORMS for c in token.children if c.dep_ == "compound"):
+        return _noun_with_compounds(token)
+    return None
+
+
+def _platform_verb(token: Token) -> Span | None:
+    """"tweeted": the verb names the platform (``lexicon.medium_platform`` says which)."""
+    if token.lemma_.lower() in _PLATFORM_VERBS and token.pos_ == "VERB":
+        return token.doc[token.i : token.i + 1]
     return None
 
 
 def _in_vehicle(token: Token) -> Span | None:
-    """"in a statement", "in a press release", "in a post on X" (the platform wins when named)."""
+    """"in a statement", "in a press release", "in a post on X" (the platform wins when named:
+    the parse does not always make it the object of "on", so the word after "on" counts)."""
     if token.dep_ == "pobj" and token.head.lower_ == "in" and token.lemma_.lower() in VEHICLES:
+        doc = token.doc
+        after = token.i + 1
+        if after + 1 < token.sent.end and doc[after].lower_ == "on":
+            platform = doc[after + 1 : after + 2]
+            if platform[0].lower_ == "her" or platform[0].lower_ in ("his", "its", "their", "the"):
+                platform = doc[after + 2 : after + 3] if after + 2 < token.sent.end else platform
+            if platform[0].lower_.rstrip(".") in _PLATFORMS:
+                return platform
         return _noun_with_compounds(token)
     return None
 
@@ -113,6 +186,7 @@ _KNOWN_OUTLETS = {
     "bbc", "cnn", "al jazeera", "tass", "itar-tass", "interfax", "ria novosti", "xinhua", "bloomberg", "npr", "dpa",
     "ansa", "efe", "kyodo", "yonhap", "anadolu", "sputnik", "rt", "euronews", "voa", "voice of america", "rfe/rl",
     "radio free europe", "radio liberty", "bbc news", "fox news", "msnbc", "cbs", "nbc", "abc news",
+    "ruptly", "polygraph.info", "polygraph", "meduza", "kommersant", "vedomosti", "ria", "ukrinform", "unian",
 }
 _REPORT_VERBS = {"report", "broadcast", "publish", "quote", "cite", "air"}
 _CONTEXT_LEMMAS = _REPORT_VERBS | {"interview", "speak", "talk", "tell"}
@@ -178,7 +252,12 @@ def _named_as_outlet(token: Token) -> bool:
 
 
 def _is_known_outlet(name: Span) -> bool:
-    return name.text.lower() in _KNOWN_OUTLETS
+    """A wire service or broadcaster everyone names bare, or a web address ("Polygraph.info")."""
+    text = name.text.lower()
+    return text in _KNOWN_OUTLETS or _WEB_ADDRESS.fullmatch(text) is not None
+
+
+_WEB_ADDRESS = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|info|news|ru|ua|az|am|ge|uk|eu|io|tv|fm)")
 
 
 def _has_outlet_word(name: Span) -> bool:

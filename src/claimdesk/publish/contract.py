@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..analyze.lexicon import medium_platform
 from ..model import SCHEMA_VERSION, Analysis, Article, Claim, DateMention, Entity, HeadlineCheck, Span
 
 
@@ -60,11 +61,21 @@ def claim_json(article: Article, claim: Claim) -> dict[str, Any]:
         "content": span(article, claim.content),
         "hedge": claim.hedge,
         "negated": claim.negated,
-        "medium": span(article, claim.medium),
+        "medium": medium_json(article, claim.medium),
         # person, organisation, group, medium, unnamed or unresolved; null when no source is stated
         "speaker_type": claim.speaker_type,
         "target": span(article, claim.target),  # who is accused or criticised, never the speaker
+        # how sure the taggers are of the claim, 0-1 (null: analysed before confidences); the
+        # desk hides claims under model.LOW_CONFIDENCE by default
+        "confidence": claim.confidence,
     }
+
+
+def medium_json(article: Article, medium: Span | None) -> dict[str, Any] | None:
+    """The medium's span, with ``platform``: the social platform it is on ("Twitter/X" for
+    "tweeted" or "a post on X"), null for any other medium (an outlet, a statement)."""
+    found = span(article, medium)
+    return None if found is None else {**found, "platform": medium_platform(found["text"])}
 
 
 def entity_json(article: Article, entity: Entity) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from claimdesk.store.schema import claim_index, review_propagations  # claim gro
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 # claimdesk.analyze.hedge.SCALE, firmest first (not imported: that module loads spaCy; a test keeps them equal)
-HEDGES = ("states", "claims", "alleges", "suggests", "doubts", "denies")
+HEDGES = ("states", "claims", "alleges", "suggests", "doubts", "denies", "refuses")
 # Search snippets mark matched terms with these private-use characters, which the
 # page turns into <mark> after escaping everything else.
 MATCH_OPEN, MATCH_CLOSE = "\ue000", "\ue001"
