@@ -81,18 +81,23 @@ def test_share_prompts_are_removed_with_their_reason_wherever_they_stand():
     assert article.paragraphs() == [LEDE, P1, P2, P3]
 
 
-def test_heading_in_capitals_opening_the_article_stays_and_a_teaser_in_capitals_inside_it_goes():
+def test_headings_in_capitals_stay_and_a_teaser_headline_in_capitals_goes():
+    """Opening the article or short (a label, not a sentence), a line in capitals is a heading."""
     html = page(f"<article><h1>Deaths in the capital</h1><h2>WHAT HAPPENED AT THE PLANT</h2><p>{LEDE}</p><p>{P1}</p>"
-                f"<p><a href='/other'><strong>SENATE PASSES BUDGET AFTER LONG NIGHT OF TALKS</strong></a></p><p>{P2}</p><p>{P3}</p></article>")
+                f"<p><a href='/other'><strong>SENATE PASSES BUDGET AFTER LONG NIGHT OF TALKS</strong></a></p><p>{P2}</p>"
+                f"<h2>WHO WILL PAY?</h2><p>{P3}</p></article>")
     article = article_of(html)
-    assert article.paragraphs()[0] == "WHAT HAPPENED AT THE PLANT"
+    assert article.paragraphs() == ["WHAT HAPPENED AT THE PLANT", LEDE, P1, P2, "WHO WILL PAY?", P3]
     assert removed(article, "another story") == ["SENATE PASSES BUDGET AFTER LONG NIGHT OF TALKS"]
 
 
 def test_ordinary_article_is_unchanged():
-    html = page(f"<article><h1>Deaths in the capital</h1><p>{LEDE}</p><p>{P1}</p><p>{P2}</p><p>{P3}</p></article>",
+    """Capitals inside words and a "MORE" in the text are not a pop-up box; sharing as news is not a prompt."""
+    p4 = "Staff at a McDonald's near the plant filmed the clashes and posted them on YouTube, asking for MORE police at night."
+    p5 = "Share prices of the state fuel company fell after the clashes, and analysts said they expected further losses this week."
+    html = page(f"<article><h1>Deaths in the capital</h1><p>{LEDE}</p><p>{P1}</p><p>{P2}</p><p>{p4}</p><p>{p5}</p><p>{P3}</p></article>",
                 description=LEDE)
     article = article_of(html)
     assert article.title_text == "Deaths in the capital"
-    assert article.paragraphs() == [LEDE, P1, P2, P3]
+    assert article.paragraphs() == [LEDE, P1, P2, p4, p5, P3]
     assert article.removed == [] or all(r.reason == "duplicate-title" for r in article.removed)
