@@ -146,7 +146,7 @@ def set_into_body(lines: list[Line], keep: list[int], extracted: bool = False) -
             cut[i] = "a link to another story"
         elif not prose and is_self_promo(text):
             cut[i] = "the site speaking about itself"
-        elif prose and not is_self_promo(text):
+        elif prose and not begun and not is_self_promo(text):
             begun = True
     return cut
 

@@ -132,7 +132,7 @@ def is_self_promo(line: str) -> bool:
 
 def is_share_prompt(line: str) -> bool:
     """"Share this article", "Like this story? Share it with a friend!", "Follow us on Twitter"."""
-    return word_count(line) <= 15 and bool(_SHARE_PROMPT.match(line.strip()))
+    return bool(_SHARE_PROMPT.match(line)) and word_count(line) <= 15
 
 
 def inline_boxes(line: str) -> list[tuple[int, int, str]]:
@@ -143,7 +143,9 @@ def inline_boxes(line: str) -> list[tuple[int, int, str]]:
     capital inside ("McDonald", "YouTube"); the box ends at its "MORE" link, and text must
     follow it (the sentence the box interrupted).
     """
-    boxes = []
+    boxes: list[tuple[int, int, str]] = []
+    if _BOX_END.search(line) is None:
+        return boxes  # no "MORE" link, no box: most lines stop here
     done = 0
     for glue in _GLUE.finditer(line):
         at = glue.start()
