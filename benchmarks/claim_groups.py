@@ -2,15 +2,16 @@
 
 The 1,000 documents of ``ingest_throughput.py`` (924 PolNeAR news texts in their
 publisher's chrome, 76 Zyte page dumps) are ingested by the real command, each run in a
-fresh process, in the same run:
+fresh process, in the same run and at the same time (each charged its own CPU):
 
     CLAIMDESK_CLAIM_GROUPS=off claimdesk ingest FOLDER --db OFF.db   # matching off (the anchor)
     claimdesk ingest FOLDER --db ON.db                               # matching on
 
-and then, to see the matching alone, the claims of a copy of OFF.db are grouped in one
-more fresh process by the function ingest calls (``store.groups.group_articles``: the
-backfill path), timed in its parts (loading the sentence model, embedding, the rest:
-matching, deciding, writing rows). The grouped store is then described: groups with more
+and, to see the matching alone, the claims of a copy of OFF.db are grouped in one more
+fresh process by the function ingest calls (``store.groups.group_articles``: the backfill
+path), timed in its parts (loading the sentence model, embedding, the rest: matching,
+deciding, writing rows). That runs right after the anchor, before the matching-on ingest,
+so that a run cut short on a loaded machine still has it. The grouped store is then described: groups with more
 than one appearance, across outlets, their sizes, why claims joined.
 
 ``--pairs FILE`` also writes, for reading by hand, each grouped claim's nearest claim of
@@ -23,6 +24,8 @@ On a loaded machine the two ingest runs take long (50 minutes each at load 10 on
 cores): ``--off-db STORE --off-wall S --off-cpu S`` reuses a matching-off store made
 before (of the same documents, with the seconds its ingest took), and ``--no-on`` skips
 the matching-on run; the grouping is then measured alone only, and the JSON says so.
+``--documents N`` takes the first N documents of the same corpus (the PolNeAR texts come
+first): the shares are ratios of CPU seconds, so a shorter run measures them too.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -62,6 +64,8 @@ def timed_default_encoder(*a, **k):
         timing["encode_cpu_s"] += time.process_time() - c
         timing["encoded"] += len(texts)
         return out
+    timed.id = getattr(encode, "id", "custom")
+    timing["encoder"] = timed.id
     return timed
 match.default_encoder = timed_default_encoder
 store = Store(sys.argv[1])
@@ -75,24 +79,37 @@ print(json.dumps({"claims": done.claims, "joined": done.joined, "failed": len(do
 """
 
 
-def _cpu() -> float:
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
+class Started:
+    """One claimdesk command running in a fresh process, its CPU read from ``os.wait4`` (that
+    process and whatever it waited for), so two can run at once and each is charged its own."""
+
+    def __init__(self, args: list[str], env: dict | None, log: Path) -> None:
+        self.args, self.log, self.t = args, log, time.perf_counter()
+        self.process = subprocess.Popen([*CLAIMDESK, *args], stdout=subprocess.DEVNULL, stderr=open(log, "w"),
+                                        env={**os.environ, **(env or {})})
+
+    def wait(self) -> tuple[float, float]:
+        """(wall seconds, CPU seconds)."""
+        _, status, usage = os.wait4(self.process.pid, 0)
+        self.process.returncode = code = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - self.t
+        stderr = self.log.read_text(errors="replace")
+        if code not in (0, 1):  # 1: some inputs failed (named on stderr); the rest went in
+            raise SystemExit(f"claimdesk {' '.join(self.args)} exited {code}:\n{stderr[-2000:]}")
+        if code == 1:
+            print(f"claimdesk {' '.join(self.args)}: some inputs failed:\n{stderr[-1500:]}", file=sys.stderr)
+        return seconds, usage.ru_utime + usage.ru_stime
 
 
-def run(args: list[str], env: dict | None = None) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one claimdesk command in a fresh process. CPU seconds
-    are what to compare on a shared, loaded machine: the wall time also counts waiting for
-    a core."""
-    t, cpu = time.perf_counter(), _cpu()
-    done = subprocess.run([*CLAIMDESK, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          env={**os.environ, **(env or {})})
-    seconds, cpu = time.perf_counter() - t, _cpu() - cpu
-    if done.returncode not in (0, 1):  # 1: some inputs failed (named on stderr); the rest went in
-        raise SystemExit(f"claimdesk {' '.join(args)} exited {done.returncode}:\n{done.stderr[-2000:]}")
-    if done.returncode == 1:
-        print(f"claimdesk {' '.join(args)}: some inputs failed:\n{done.stderr[-1500:]}", file=sys.stderr)
-    return seconds, cpu
+def trim(folder: Path, keep: int, seed: int = 0) -> int:
+    """Keep ``keep`` of the corpus's documents, drawn at random (seeded) so that the outlets'
+    mix stays; returns how many are left."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    if keep >= len(files):
+        return len(files)
+    for path in random.Random(seed).sample(files, len(files) - keep):
+        path.unlink()
+    return keep
 
 
 def describe(db: Path) -> dict:
@@ -172,27 +189,38 @@ def main() -> None:
     parser.add_argument("--off-cpu", type=float)
     parser.add_argument("--no-on", action="store_true", help="skip the matching-on ingest (the grouping is still measured alone)")
     parser.add_argument("--note", help="a note for the report (why a run was reused or skipped)")
+    parser.add_argument("--documents", type=int, default=1000,
+                        help="how many of the corpus's documents (fewer: a shorter run, same mix as far as it goes)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         folder = tmp / "corpus"
         folder.mkdir()
-        n = write_corpus(folder)
+        write_corpus(folder, args.documents)
+        n = trim(folder, args.documents)
         off_db, on_db, later_db = tmp / "off.db", tmp / "on.db", tmp / "later.db"
+        # matching off and on at once (each charged its own CPU): on a loaded machine the run
+        # then takes the longer of the two, not their sum
+        on = None if args.no_on else Started(["ingest", str(folder), "--db", str(on_db)], None, tmp / "on.log")
         if args.off_db:
             for part in args.off_db.parent.glob(args.off_db.name + "*"):
                 shutil.copy(part, tmp / part.name.replace(args.off_db.name, "off.db"))
             off_s, off_cpu = args.off_wall, args.off_cpu
         else:
-            off_s, off_cpu = run(["ingest", str(folder), "--db", str(off_db)], {"CLAIMDESK_CLAIM_GROUPS": "off"})
-        on_s = on_cpu = None
-        if not args.no_on:
-            on_s, on_cpu = run(["ingest", str(folder), "--db", str(on_db)])
+            off_s, off_cpu = Started(["ingest", str(folder), "--db", str(off_db)], {"CLAIMDESK_CLAIM_GROUPS": "off"},
+                                     tmp / "off.log").wait()
+        print(f"matching off: {off_cpu:.0f} CPU s, {off_s:.0f} s", file=sys.stderr, flush=True)
+        # the grouping alone first: on a loaded machine it is the figure most likely to be had
         for part in tmp.glob("off.db*"):
             shutil.copy(part, tmp / part.name.replace("off.db", "later.db"))
         done = subprocess.run([sys.executable, "-c", GROUP_SCRIPT, str(later_db)], capture_output=True, text=True,
                               check=True)
         grouping = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"grouping alone: {json.dumps(grouping)}", file=sys.stderr, flush=True)
+        on_s = on_cpu = None
+        if on is not None:
+            on_s, on_cpu = on.wait()
+            print(f"matching on: {on_cpu:.0f} CPU s, {on_s:.0f} s", file=sys.stderr, flush=True)
         grouped = on_db if on_s is not None else later_db
         cache = Path(str(grouped) + ".claims")
         cache_mb = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 1e6 if cache.exists() else 0.0

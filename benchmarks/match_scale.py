@@ -90,9 +90,10 @@ def base_texts() -> tuple[list[str], list[str]]:
 
 def snopes_vectors(count: int) -> np.ndarray | None:
     """The Snopes claims' vectors from ``claim_retrieval.py``'s cached index, when it is there."""
+    from claimdesk.corpus.match import encoder_id
     from claimdesk.corpus.vectors import VectorIndex
 
-    for folder in sorted((CACHE.parent / "claim_retrieval").glob("*/")):
+    for folder in sorted((CACHE.parent / "claim_retrieval").glob(f"*-{encoder_id()}/")):  # this encoder's vectors
         if (folder / "vectors.json").exists():
             index = VectorIndex.load(folder)
             if len(index) == count:
@@ -101,10 +102,10 @@ def snopes_vectors(count: int) -> np.ndarray | None:
 
 
 def base_vectors(texts: list[str], snopes: int) -> np.ndarray:
-    """all-MiniLM-L6-v2 embeddings of the base texts (the matcher's default encoder), cached."""
-    from claimdesk.corpus.match import default_encoder
+    """all-MiniLM-L6-v2 embeddings of the base texts (the matcher's default encoder), cached per encoder."""
+    from claimdesk.corpus.match import default_encoder, encoder_id
 
-    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("\n".join([encoder_id(), *texts]).encode()).hexdigest()[:16]  # the vectors are the encoder's
     path = CACHE / f"base-{digest}.npy"
     if path.exists():
         return np.load(path)
@@ -220,18 +221,23 @@ def queries() -> list[str]:
 
 
 def encoder_threads(real, texts: list[str]) -> dict:
-    """Single-query encoding with torch's default two threads and with one, interleaved."""
-    import torch
+    """Single-query encoding, interleaved: the shipped encoder (one thread, bfloat16 products
+    where native) against the float32 model on one thread (what queries used before) and on
+    torch's default two; wall and CPU (this process's, all threads) per query."""
+    from claimdesk.corpus.match import default_encoder
 
-    times: dict[int, list[float]] = {1: [], 2: []}
+    encoders = {"shipped": real, "fp32_one_thread": default_encoder(threads=1, precision_="fp32"),
+                "fp32_two_threads": default_encoder(threads=2, precision_="fp32")}
+    wall: dict[str, list[float]] = {k: [] for k in encoders}
+    cpu: dict[str, list[float]] = {k: [] for k in encoders}
     for text in texts:
-        for threads in (2, 1):
-            torch.set_num_threads(threads)
-            t0 = time.perf_counter()
-            real([text])
-            times[threads].append(time.perf_counter() - t0)
-    torch.set_num_threads(1)
-    return {"one_thread": summary(times[1]), "two_threads": summary(times[2]), "queries": len(texts)}
+        for name, encode in encoders.items():
+            c0, t0 = time.process_time(), time.perf_counter()
+            encode([text])
+            wall[name].append(time.perf_counter() - t0)
+            cpu[name].append(time.process_time() - c0)
+    return {"id": getattr(real, "id", None), "queries": len(texts),
+            **{name: {"wall": summary(wall[name]), "cpu": summary(cpu[name])} for name in encoders}}
 
 
 def unique_scores(index, query, k1: float = 1.2, b: float = 0.75) -> tuple[np.ndarray, np.ndarray]:
@@ -266,14 +272,15 @@ def measure(matcher, encoder: Encoder, texts: list[str], everything: np.ndarray)
     timed(matcher.vectors, "vectors", clock)
     for text in texts[:10]:  # warm-up
         matcher.match([text], top=5)
-    stages: dict[str, list[float]] = {k: [] for k in ("total", "encode", "lexical", "dense", "rest")}
+    stages: dict[str, list[float]] = {k: [] for k in ("total", "encode", "lexical", "dense", "rest", "cpu")}
     vectors = []
     for text in texts:
         clock.clear()
         encoder.seconds = 0.0
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         matcher.match([text], top=5)
         total = time.perf_counter() - t0
+        stages["cpu"].append(time.process_time() - c0)  # this process's CPU: what a query costs, whatever the load
         dense = clock.get("search", 0.0) + clock.get("vectors", 0.0)
         stages["total"].append(total)
         stages["encode"].append(encoder.seconds)
@@ -288,18 +295,21 @@ def measure(matcher, encoder: Encoder, texts: list[str], everything: np.ndarray)
 
     # Lexical: top 50 against the way the index scored before (the length normalisation of
     # every claim computed per query), whose scores must be bit for bit the same.
-    shipped, anchor, same = [], [], 0
+    shipped, anchor, shipped_cpu, anchor_cpu, same = [], [], [], [], 0
     for text in texts:
         q = tokens(text)
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         a = matcher.lexical.top(q, 50)
-        t1 = time.perf_counter()
+        c1, t1 = time.process_time(), time.perf_counter()
         b = best(*unique_scores(matcher.lexical, q), 50)
-        t2 = time.perf_counter()
+        c2, t2 = time.process_time(), time.perf_counter()
         shipped.append(t1 - t0)
         anchor.append(t2 - t1)
+        shipped_cpu.append(c1 - c0)
+        anchor_cpu.append(c2 - c1)
         same += a == b
     out["lexical"] = {"top50": summary(shipped), "anchor_unique_sort_top50": summary(anchor),
+                      "top50_cpu": summary(shipped_cpu), "anchor_unique_sort_top50_cpu": summary(anchor_cpu),
                       "identical_top50": same, "words": len(matcher.lexical.vocabulary)}
 
     # Dense: the HNSW graph against exact search over every vector.

@@ -129,3 +129,19 @@ def test_vector_index_grows_in_batches_and_finds_the_exact_neighbours(tmp_path):
     assert (again.search(queries, 10)[0] == labels).all()
     again.add(data[:1] * -1)
     assert again.search(-data[:1], 1)[0][0, 0] == 3000
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_summing_by_sort_or_by_a_collection_long_array_gives_the_same_scores(seed, monkeypatch):
+    docs = corpus(seed, 500)
+    index = LexicalIndex()
+    index.add(docs)
+    rng = np.random.default_rng(seed)
+    queries = [[f"w{i}" for i in rng.integers(0, 60, size=rng.integers(2, 9))] for _ in range(20)]
+    results = {}
+    for share in (0, 10 ** 9):  # never the array / always the array
+        monkeypatch.setattr(lexical, "_DENSE_SHARE", share)
+        results[share] = [index.scores(q) for q in queries]
+    for (d1, s1), (d2, s2), query in zip(results[0], results[10 ** 9], queries):
+        assert d1.tolist() == d2.tolist() and s1.tobytes() == s2.tobytes()
+        assert dict(zip(d1.tolist(), s1.tolist())) == reference_scores(docs, query)

@@ -161,6 +161,7 @@ class _Index:
     count: int = 0  # claims in the matcher
     unsaved: int = 0  # claims added since the folder was written
     pending_checked: bool = False  # claims without a row were looked for in this process
+    encoders_checked: bool = False  # rows of another encoder were looked for (and re-embedded) in this process
     lock: threading.RLock = field(default_factory=threading.RLock)
 
 
@@ -288,11 +289,21 @@ def reembed(store: Store) -> int:
     many. The in-memory matcher is dropped when any changed (its cache folder, made from the
     old vectors, is then refused by ``_load`` and rebuilt from the rows). Chunked: each chunk
     is read, embedded outside any transaction, then written; a row another process rewrote
-    meanwhile is left as it is. The groups stay as they were decided."""
+    meanwhile is left as it is. The groups stay as they were decided.
+
+    Once per process and store (the look-up reads the whole table): a row another process
+    writes later with another encoder is embedded anew by ``_catch_up``, in memory, and
+    rewritten by the next process's ``reembed``."""
     index = _index(store)
+    i = claim_index.c
     with index.lock:
+        if index.encoders_checked:
+            return 0
+        index.encoders_checked = True
+        with store._reading() as connection:
+            if connection.execute(select(i.pk).limit(1)).first() is None:
+                return 0  # nothing stored: no need to load the encoder to know
         name = encoder_name()
-        i = claim_index.c
         with store._reading() as connection:
             if connection.execute(select(i.pk).where(_stale(name)).limit(1)).first() is None:
                 return 0
