@@ -754,11 +754,11 @@ def language_id(r: dict) -> list[str]:
         "candidate knows (short, news-like). `claimdesk` is the project's rule: the chosen identifier with the declared "
         "language as evidence (`analyze/language.py`).",
         "",
-        "| identifier | load s | memory MiB | " + " | ".join(f"{name} ({r['sets'][name]})" for name in sets) + " |",
+        "| identifier | load s | + memory MiB | " + " | ".join(f"{name} ({r['sets'][name]})" for name in sets) + " |",
         "|---|---|---|" + "---|" * len(sets),
     ]
     for name, x in cands.items():
-        out.append(f"| {names.get(name, name)} | {x['load_seconds']:.1f} | {x['peak_rss_growth_mib']:.0f} | "
+        out.append(f"| {names.get(name, name)} | {x['load_seconds']:.1f} | {x['memory_mib']:.0f} | "
                    + " | ".join(cell(x[s]) for s in sets) + " |")
     out.append(f"| **claimdesk** ({r['chosen']} + the declared language) | | | "
                + " | ".join(cell(r["claimdesk"][s]) for s in sets) + " |")

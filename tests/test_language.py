@@ -192,3 +192,9 @@ def test_the_not_analysed_note_names_the_language_in_words():
     assert not_analysed_note(Language("pt", 0.99)).startswith("analysis not available in Portuguese")
     assert not_analysed_note(Language("ko", 0.99)).startswith("analysis not available in Korean")
     assert not_analysed_note(None).startswith("analysis not available in an unknown language")
+
+
+def test_mandarin_is_chinese_not_wu():
+    """py3langid calls most Mandarin sentences Wu; they are read as Chinese (``language.FOLD``)."""
+    found = language.identify_text("上海市政府周一宣布，地铁二号线将关闭两周进行维修，市民可以改乘公共汽车。")
+    assert found.code == "zh" and found.name == "Chinese"
