@@ -167,33 +167,75 @@ def with_lede(tree: etree._Element, body: str, description: str | None) -> str:
     extractor chose (RT's ``article__summary`` before ``article__text``).
 
     Only when the description's first words are not in ``body`` already (most pages have
-    them), so the whole page's text is walked on few pages. A description written for
-    search engines alone is in no block of the page; a standfirst ("dek") is set apart from
-    the text by the byline, the date or a photo, or marked ``itemprop="description"`` by
-    the page itself: none of them is put in.
+    them), and then only the blocks holding its rarest-looking word (the longest) are read,
+    with the text that follows each, not the whole page. A description written for search
+    engines alone is in no block of the page; a standfirst ("dek") is set apart from the text
+    by the byline, the date or a photo, or marked ``itemprop="description"`` by the page
+    itself: none of them is put in.
     """
-    wanted = _words(description or "")[:LEDE_WORDS]
+    written = _WORD.findall(description or "")[:LEDE_WORDS]
+    wanted = [w.casefold() for w in written]
     if len(wanted) < LEDE_WORDS or _has_words(_words(body), wanted):
         return body
-    page_body = tree.find(".//body")
-    page_body = page_body if page_body is not None else tree
-    if any(_has_words(_words(" ".join(e.itertext())), wanted) for e in page_body.iterfind(".//*[@itemprop='description']")):
-        return body
-    lines = tree_text(page_body).split("\n")
-    page = [_words(line) for line in lines]
-    lede = next((i for i, words in enumerate(page) if _has_words(words, wanted)), None)
-    if lede is None or lede + 1 == len(page):
-        return body
     paragraphs = body.split("\n")
-    for n, paragraph in enumerate(paragraphs[:OPENING_PARAGRAPHS]):
-        opening = _words(paragraph)[:LEDE_WORDS]
-        if opening and opening == page[lede + 1][: len(opening)]:
-            return "\n".join([*paragraphs[:n], lines[lede], *paragraphs[n:]])
+    openings = [_words(paragraph)[:LEDE_WORDS] for paragraph in paragraphs[:OPENING_PARAGRAPHS]]
+    for block in _blocks_holding(tree, max(written, key=len)):
+        lines = tree_text(block).split("\n")
+        at = next((i for i, line in enumerate(lines) if _has_words(_words(line), wanted)), None)
+        if at is None:
+            continue
+        if _marked_description(block):
+            return body
+        following = _words(lines[at + 1] if at + 1 < len(lines) else _text_after(block))
+        for n, opening in enumerate(openings):
+            if opening and following[: len(opening)] == opening:
+                return "\n".join([*paragraphs[:n], lines[at], *paragraphs[n:]])
+        return body  # where the page first shows the description decides: a later copy is a variant of it
     return body
 
 
+def _blocks_holding(tree: etree._Element, word: str, limit: int = 20) -> Iterator[etree._Element]:
+    """The block elements (a line each in ``tree_text``) whose visible text holds ``word``,
+    found by libxml2's own search of the text nodes, in page order, each once."""
+    seen: set[etree._Element] = set()
+    for node in tree.xpath("//body//text()[contains(., $word)]", word=word)[:limit]:
+        element = node.getparent()
+        if element is None:
+            continue
+        if getattr(node, "is_tail", False) and element.getparent() is not None:
+            element = element.getparent()
+        path = [element, *element.iterancestors()]
+        if any(_local_name(e) in _SKIP or e.get("hidden") is not None for e in path):
+            continue
+        block = next((e for e in path if _local_name(e) in _BLOCK), None)
+        if block is not None and block not in seen:
+            seen.add(block)
+            yield block
+
+
+def _text_after(element: etree._Element) -> str:
+    """The first line of visible text after ``element`` in the page (its tail, a later sibling's,
+    or, past its parent's last child, what follows the parent)."""
+    while element is not None:
+        if element.tail and element.tail.strip():
+            return element.tail.strip()
+        for sibling in element.itersiblings():
+            text = tree_text(sibling)
+            if text:
+                return text.split("\n", 1)[0]
+            if sibling.tail and sibling.tail.strip():
+                return sibling.tail.strip()
+        element = element.getparent()
+    return ""
+
+
+def _marked_description(element: etree._Element) -> bool:
+    """Whether the page marks the block (or what holds it) as its description, not its body."""
+    return any(e.get("itemprop") == "description" for e in (element, *element.iterancestors()))
+
+
 def _words(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text)]
+    return _WORD.findall(text.casefold())
 
 
 def _has_words(words: list[str], wanted: list[str]) -> bool:
