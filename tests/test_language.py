@@ -176,6 +176,7 @@ def test_the_desk_shows_a_russian_article_as_not_analysed(tmp_path):
         page = client.get(f"/articles/{id_}")
         api = client.get(f"/api/articles/{id_}").json()
         news = client.get("/").text
+        feed = client.get("/feeds/articles.atom").text
     assert page.status_code == 200
     assert "<strong>Not analysed:</strong> analysis not available in Russian" in page.text
     assert "Analysed in part" not in page.text and "analysis-stop" not in page.text
@@ -184,6 +185,7 @@ def test_the_desk_shows_a_russian_article_as_not_analysed(tmp_path):
     assert "&lt;b&gt;через&lt;/b&gt;" in page.text and "<b>через</b>" not in page.text  # the text stays escaped
     assert (api["language"], api["language_declared"], api["analysed_end"]) == ("ru", None, 0)
     assert "not analysed (Russian)" in news and "0 claims" not in news  # the news line does not say "0 claims"
+    assert "not analysed (Russian)" in feed and "0 claims" not in feed
 
 
 def test_the_not_analysed_note_names_the_language_in_words():

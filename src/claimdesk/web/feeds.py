@@ -146,7 +146,8 @@ def article_entries(items: list[queries.NewsItem], base: str) -> list[Entry]:
     for item in items:
         url = base + article_url(item.id)
         facts = [item.outlet or "unknown outlet", item.published or "undated",
-                 f"{item.claims} claim{'' if item.claims == 1 else 's'}"]
+                 f"not analysed ({item.not_analysed_in})" if item.not_analysed_in
+                 else f"{item.claims} claim{'' if item.claims == 1 else 's'}"]
         if item.headline and item.headline != "fits":
             facts.append(f"headline check: {item.headline.replace('-', ' ')}")
         published = when(item.published, item.ingested_at)
