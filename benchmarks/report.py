@@ -49,8 +49,11 @@ def zyte_recall(r: dict) -> list[str]:
     if "recall" not in r:
         return []
     parts = (("all", "all 181 pages"), ("half_even", "half A (even positions)"), ("half_odd", "half B (odd positions)"))
-    rows = [f"| {label} | {name} | {r['recall'][part][name]['lede_recall']:.1%} | {r['recall'][part][name]['paragraph_recall']:.1%} |"
-            for part, label in parts for name in ("trafilatura", "claimdesk")]
+    def row(label: str, name: str, f: dict) -> str:
+        return (f"| {label} | {name} | {f['lede_recall']:.1%} | {f['paragraph_recall']:.1%} | "
+                f"{f['pages'] - f['pages_with_every_paragraph']} of {f['pages']} |")
+
+    rows = [row(label, name, r["recall"][part][name]) for part, label in parts for name in ("trafilatura", "claimdesk")]
     lost = r["recall"]["all"]["claimdesk"]["ledes_lost"]
     return [
         "Lede recall: the first 10 words of the reference's first paragraph (words as `evaluate.py` tokenises them,",
@@ -61,8 +64,8 @@ def zyte_recall(r: dict) -> list[str]:
         "ledes of both halves; the one threshold (a teaser headline in capitals has at least 7 words, else it is a",
         "section heading) was set on half A alone, so half B is held out for it.",
         "",
-        "| pages | system | lede recall | paragraph recall |",
-        "|---|---|---|---|",
+        "| pages | system | lede recall | paragraph recall | pages missing a paragraph |",
+        "|---|---|---|---|---|",
         *rows,
         "",
         f"Lede recall claimdesk **{r['recall']['all']['claimdesk']['lede_recall']:.1%}** (target at least 98.5%; "

@@ -167,8 +167,8 @@ def with_lede(tree: etree._Element, body: str, description: str | None) -> str:
     extractor chose (RT's ``article__summary`` before ``article__text``).
 
     Only when the description's first words are not in ``body`` already (most pages have
-    them), and then only the blocks holding its rarest-looking word (the longest) are read,
-    with the text that follows each, not the whole page. A description written for search
+    them); then the first block that holds them (found through the longest of them) and the
+    text that follows it are read, not the whole page. A description written for search
     engines alone is in no block of the page; a standfirst ("dek") is set apart from the text
     by the byline, the date or a photo, or marked ``itemprop="description"`` by the page
     itself: none of them is put in.
