@@ -62,6 +62,14 @@ def test_the_medium_of_told_an_outlet_a_post_and_a_tweet(nlp, sentence, cue, med
         assert sentence[found.start_char:found.end_char] == medium
 
 
+def test_told_gives_its_medium_to_its_own_claim_only(nlp):
+    text = ("The Pentagon rejected these accusations as false, and analysts in the camp told Polygraph.info "
+            "the claims are false.")
+    doc = nlp(text)
+    assert find_medium(doc, text.index("rejected")) is None
+    assert find_medium(doc, text.index("told")).text == "Polygraph.info"
+
+
 def test_a_person_the_article_names_in_full_is_told_not_a_medium(nlp):
     text = "Vladimir Petrov met the envoy on Friday. The envoy later told Vladimir Petrov that the deal was off."
     assert find_medium(nlp(text), text.index("told")) is None

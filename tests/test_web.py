@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from claimdesk import pipeline
 from claimdesk.clean import clean
-from claimdesk.model import Claim, DateMention, HeadlineCheck, HeadlineReason, RawDocument, Span
+from claimdesk.model import LOW_CONFIDENCE, Claim, DateMention, HeadlineCheck, HeadlineReason, RawDocument, Span
 from claimdesk.store import Store, queries
 from claimdesk.web import create_app
 
@@ -354,11 +354,13 @@ def test_the_api_returns_what_the_pages_show(client):
     harbour = article_id(client, HARBOUR_TITLE)
     data = client.get(f"/api/articles/{harbour}").json()
     page = client.get(f"/articles/{harbour}").text
+    every = client.get(f"/articles/{harbour}?low=1").text  # low-confidence claims are listed only when asked
     assert data["schema"] == 1 and data["id"] == harbour
     for claim in data["claims"]:
         link = f'/claims/{harbour}/{claim["seq"]}">'
-        assert link in page
-        assert unescape(page.split(link, 1)[1].split("</a>", 1)[0]) == claim["content"]["text"]
+        low = claim["confidence"] is not None and claim["confidence"] < LOW_CONFIDENCE
+        assert (link in page) != low and link in every
+        assert unescape(every.split(link, 1)[1].split("</a>", 1)[0]) == claim["content"]["text"]
     speaker = client.get(f"/api/speakers/{quote('Lina Korsak')}").json()["claims"]
     speaker_page = client.get(f"/speakers/{quote('Lina Korsak')}").text
     assert speaker["by_total"] == 2 and all(unescape(c["content"]) in unescape(speaker_page) for c in speaker["by"])

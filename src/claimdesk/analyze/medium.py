@@ -51,12 +51,21 @@ def find_medium(doc: Doc, cue_start: int) -> Medium | None:
     if sentence is None or not len(sentence):
         return None
     sent = sentence[0].sent
+    own = {sentence[0], sentence[0].head}  # the cue's verb: "told" itself, or "has" -> "told"
     for finder in (_interview_with, _told, _on_platform, _platform_verb, _in_vehicle, _at_venue):
         for token in sent:
+            if finder in _OWN_VERB_FINDERS and token not in own:
+                continue
             found = finder(token)
             if found is not None:
                 return _without_full_stop(found)
     return None
+
+
+# Media that a verb itself names: only the cue's own verb gives them to its claim ("The
+# Pentagon rejected the accusations, and analysts told Polygraph.info ...": the Pentagon
+# told Polygraph.info nothing).
+_OWN_VERB_FINDERS: tuple = ()
 
 
 def _without_full_stop(span: Span) -> Medium:
@@ -280,3 +289,6 @@ def _person_surnames(doc: Doc) -> set[str]:
         for ent in doc.ents
         if ent.label_ == "PERSON" and sum(t.is_alpha for t in ent) > 1
     }
+
+
+_OWN_VERB_FINDERS = (_told, _platform_verb)

@@ -93,6 +93,7 @@ def _claim_row(doc_pk: int, seq: int, claim: Claim) -> dict:
         "speaker_type": claim.speaker_type,
         "target_start": target.start if target else None,
         "target_end": target.end if target else None,
+        "confidence": claim.confidence,  # revision 0015
     }
 
 
@@ -107,6 +108,7 @@ def _claim(row) -> Claim:
         negated=bool(row.negated),
         speaker_type=row.speaker_type,
         target=_span(row.target_start, row.target_end),
+        confidence=row.confidence,  # null for claims stored before revision 0015
     )
 
 

@@ -46,10 +46,12 @@ async def news_line(request: Request, store: StoreDep, filters: Annotated[views.
 
 
 @router.get("/articles/{article_id}", name="article")
-async def article(request: Request, store: StoreDep, article_id: str, claims_page: Page = 1):
-    """An article, its text marked, and its claims a page at a time (``claims_page``)."""
+async def article(request: Request, store: StoreDep, article_id: str, claims_page: Page = 1,
+                  low: Annotated[bool, Query(description="also list low-confidence claims")] = False):
+    """An article, its text marked, and its claims a page at a time (``claims_page``);
+    low-confidence claims only with ``low=1`` (the page's toggle is a plain link)."""
     def page():
-        found = views.article_page(store, article_id, claims_page=claims_page)
+        found = views.article_page(store, article_id, claims_page=claims_page, show_low=low)
         url = base_url(request) + links.article_url(found.stored.article.raw.id)
         return render(request, "article.html", page=found, share_links=links.share_links(url, found.title),
                       params=_params(request))

@@ -124,11 +124,14 @@ def article_claims(page, repeats: dict[int, int] | None = None) -> Markup:
         n = (repeats or {}).get(seq, 0)
         repeated = (f'\n      <a class="repeats" href="{e(links.claim_url(article_id, seq))}#group">'
                     f'also in {n} other article{"" if n == 1 else "s"}</a>') if n else ""
+        low = (f'\n      <span class="confidence" title="the taggers\' confidence in this claim, 0-1">'
+               f'low confidence {claim.confidence:.2f}</span>') if claim.low_confidence else ""
+        marked = ' class="low-confidence"' if claim.low_confidence else ""
         items.append(
-            f'    <li>\n      {source}\n'
+            f'    <li value="{seq + 1}"{marked}>\n      {source}\n'
             f'      <mark class="claim-cue hedge-{e(claim.hedge)}">{e(claim.cue.of(text))}</mark>\n'
             f'      <a class="claim-content" href="{e(links.claim_url(article_id, seq))}">{e(claim.content.of(text))}</a>\n'
-            f'      <span class="hedge">{e(claim.hedge)}{", negated" if claim.negated else ""}</span>{repeated}\n    </li>\n'
+            f'      <span class="hedge">{e(claim.hedge)}{", negated" if claim.negated else ""}</span>{low}{repeated}\n    </li>\n'
         )
     return Markup("".join(items))
 

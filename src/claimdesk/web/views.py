@@ -170,6 +170,8 @@ class ArticlePage:
     copies_total: int = 0  # near-duplicate copies in all, of which ``near_duplicates`` lists the first
     claims_page: int = 1
     claims_pages: int = 1
+    low_total: int = 0  # claims under model.LOW_CONFIDENCE, listed only when ``show_low``
+    show_low: bool = False
     speakers_total: int = 0
     entities_total: int = 0
     marks_total: int = 0  # entity and date mentions in the text, of which ``marks_shown`` are marked
@@ -179,6 +181,11 @@ class ArticlePage:
     @property
     def claims_total(self) -> int:
         return len(self.stored.claims)
+
+    @property
+    def claims_listed(self) -> int:
+        """Claims the list holds over all its pages: all, or those the taggers are sure enough of."""
+        return self.claims_total if self.show_low else self.claims_total - self.low_total
 
     @property
     def note(self) -> str | None:
@@ -237,14 +244,17 @@ def _near_first(mentions: list, start: int, most: int) -> list:
     return sorted(mentions, key=lambda m: (m.span.start < start, m.span.start))[:most]
 
 
-def article_page(store: Store, article_id: str, claims_page: int = 1) -> ArticlePage:
+def article_page(store: Store, article_id: str, claims_page: int = 1, show_low: bool = False) -> ArticlePage:
+    """An article page. Claims the taggers are unsure of (``Claim.low_confidence``) are neither
+    listed nor marked unless ``show_low``: on PolNeAR they are more often wrong than right."""
     stored = stored_or_404(store, article_id, copies=COPIES_SHOWN)
     article, text = stored.article, stored.article.raw.text
-    pages = max(1, -(-len(stored.claims) // CLAIMS_PAGE))
+    listed = [(seq, c) for seq, c in enumerate(stored.claims) if show_low or not c.low_confidence]
+    pages = max(1, -(-len(listed) // CLAIMS_PAGE))
     if claims_page > pages:
         raise HTTPException(404, f"article {article.raw.id[:12]} has {pages} page{'s' if pages > 1 else ''} of claims")
     first = (claims_page - 1) * CLAIMS_PAGE
-    shown = list(enumerate(stored.claims))[first:first + CLAIMS_PAGE]
+    shown = listed[first:first + CLAIMS_PAGE]
     near = min((c.content.start for _, c in shown), default=0)
     kept = _near_first([*stored.entities, *stored.dates], near, MARKS_SHOWN)
     entities_kept = [m for m in kept if isinstance(m, Entity)]
@@ -275,6 +285,8 @@ def article_page(store: Store, article_id: str, claims_page: int = 1) -> Article
         copies_total=stored.near_duplicates_total or 0,
         claims_page=claims_page,
         claims_pages=pages,
+        low_total=sum(c.low_confidence for c in stored.claims),
+        show_low=show_low,
         speakers_total=len(speakers),
         entities_total=len(entities),
         marks_total=len(stored.entities) + len(stored.dates),
