@@ -344,6 +344,17 @@ def train_matcher(
     train(argv)
 
 
+@train_app.command("reranker")
+def train_reranker(
+    data: Annotated[Optional[Path], typer.Argument(help="The CheckThat 2020 claim-retrieval folder (train/ and verified_claims.docs.tsv).", exists=True, file_okay=False)] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where to write reranker.json [default: the package's own].")] = None,
+) -> None:
+    """Train the claim matcher's reranker on CheckThat 2020 train (cross-validated first) and write it."""
+    from .train.reranker import main as train
+
+    train(([str(data)] if data else []) + (["--out", str(out_dir)] if out_dir else []))
+
+
 user_app = typer.Typer(help="Desk accounts: reader, reviewer, editor, admin.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 

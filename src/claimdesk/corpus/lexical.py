@@ -172,6 +172,13 @@ class LexicalIndex:
                 out.append((d, tf, np.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5))))
         return out
 
+    def idf(self, word: str) -> float:
+        """BM25's weight of a word in the current collection (that of a word never seen for an unknown one)."""
+        slot = self.vocabulary.get(word)
+        df = len(self.postings[slot]) if slot is not None else 0
+        n = len(self.lengths)
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+
     def scores(self, query: Sequence[str], *, k1: float = K1, b: float = B) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers ascending, BM25 scores) of the documents sharing a word with the query.
 

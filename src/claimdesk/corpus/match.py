@@ -22,6 +22,16 @@ over each stage's top ``CANDIDATES``: ranks, not scores, because BM25 scores are
 and their scale varies with the query's length, while ranks mean the same thing for every
 query.
 
+**Reranking.** The claims in either stage's top ``RERANK_DEPTH`` are then reordered by a
+logistic regression (``weights/matcher/reranker.json``, ``claimdesk train reranker``) over
+``FEATURES``: both ranks and the fused score, BM25 and cosine each also against the query's
+best (a BM25 score alone means nothing; the gap to the best cosine is the strongest single
+feature), and how much of the claim the query repeats: rare words weighted by idf (of the
+text, of the title, of both), numbers shared and missing, word pairs, words plural-folded.
+Fusion by ranks throws away that the second claim may be far behind the first, or share
+every rare word with the tweet; the reranker reads both. The rest of the fused list follows
+below the pool. Without a reranker file (or ``Matcher(reranker=None)``) the fused order stands.
+
 What the numbers say (MAP@5; dev never looked at while choosing). Compute on the shared
 2-core machine allowed one held-out fold of train (160 of the 800 tweets, fold 0 of a
 seeded 5-fold split; the model trained on the other 640), not a full cross-validation:
@@ -75,14 +85,17 @@ from typing import Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from .encoder import BATCH, FEW, WEIGHTS, WEIGHTS_FILE, Encoder, default_encoder, encoder_id, tuned_model  # noqa: F401
-from .lexical import LexicalIndex, tokens
+from .lexical import LexicalIndex, best, tokens
 from .vectors import VectorIndex
 
 K = 1  # reciprocal rank fusion's rank offset
 DENSE_WEIGHT = 1.0
 CANDIDATES = 50  # each stage's list that is fused (on train the right claim is in the top 20 of one of them for 99%)
+RERANK_DEPTH = 20  # each stage's top this many are reordered by the reranker
+RERANKER_FILE = "reranker.json"
 
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S*")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -95,7 +108,7 @@ class Claim:
 @dataclass(frozen=True)
 class Match:
     claim: Claim
-    score: float  # the fused rank score: orders a query's matches, comparable only within one query
+    score: float  # the reranker's logit (or the fused rank score): orders a query's matches, comparable only within one query
     similarity: float  # cosine of the query and the claim's vector: comparable across queries
 
 
@@ -127,6 +140,89 @@ def fuse(lexical: Sequence[int], dense: Sequence[int], *, k: float = K,
     return sorted(score.items(), key=lambda item: (-item[1], lexical_rank.get(item[0], len(lexical)), item[0]))
 
 
+def folded(words: Sequence[str]) -> list[str]:
+    """A plural's final s dropped ("towers" -> "tower"): tweets and fact-checks differ in number
+    more than in anything else a stemmer would fold."""
+    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the two stages know of one claim for one query (a rank of ``CANDIDATES``: not in that list)."""
+    lexical_rank: int
+    bm25: float
+    dense_rank: int
+    cosine: float
+
+
+FEATURES = ("inv_lexical_rank", "inv_dense_rank", "fused", "bm25_of_best", "bm25", "cosine", "cosine_gap",
+            "claim_covered", "query_covered", "text_covered", "title_covered", "numbers_shared",
+            "numbers_missing", "log_length", "in_lexical", "in_dense", "bigrams_covered", "bigrams_shared",
+            "claim_uncovered")
+
+
+def rerank_features(query: Sequence[str], text: Sequence[str], title: Sequence[str], candidate: Candidate,
+                    best_bm25: float, best_cosine: float, idf: Callable[[str], float]) -> list[float]:
+    """One row of ``FEATURES`` for a (query, claim) pair: the stages' ranks and scores, each also
+    against the query's best (a BM25 score means nothing alone), and how much of the claim's
+    rarer words, numbers and word pairs the query repeats (words plural-folded)."""
+    q, t, h = folded(query), folded(text), folded(title)
+    qs, ts, hs = set(q), set(t), set(h)
+    cs = ts | hs
+
+    def weight(words) -> float:
+        return sum(idf(w) for w in words)
+
+    claim_weight, query_weight = weight(cs) or 1e-9, weight(qs) or 1e-9
+    shared = qs & cs
+    numbers_c = {w for w in cs if _DIGIT.search(w)}
+    numbers_q = {w for w in qs if _DIGIT.search(w)}
+    pairs_q = set(zip(q, q[1:]))
+    pairs_c = set(zip(t, t[1:])) | set(zip(h, h[1:]))
+    c = candidate
+    return [
+        1.0 / (1 + c.lexical_rank), 1.0 / (1 + c.dense_rank), 1.0 / (2 + c.lexical_rank) + 1.0 / (2 + c.dense_rank),
+        c.bm25 / max(best_bm25, 1e-9), c.bm25,
+        c.cosine, c.cosine - best_cosine,
+        weight(shared) / claim_weight, weight(shared) / query_weight,
+        weight(qs & ts) / (weight(ts) or 1e-9), weight(qs & hs) / (weight(hs) or 1e-9) if hs else 0.0,
+        len(numbers_c & numbers_q), len(numbers_c - numbers_q),
+        float(np.log1p(len(cs))),
+        float(c.lexical_rank < CANDIDATES), float(c.dense_rank < CANDIDATES),
+        len(pairs_q & pairs_c) / max(len(pairs_c), 1), len(pairs_q & pairs_c),
+        weight(cs - qs) / claim_weight,
+    ]
+
+
+def load_reranker(weights: Path | None = None) -> dict | None:
+    """The linear reranker trained on CheckThat train (``claimdesk.train.reranker``), or None when
+    none ships: its features' names, their means and scales, and a weight for each."""
+    path = (weights or WEIGHTS) / RERANKER_FILE
+    if not path.exists():
+        return None
+    model = json.loads(path.read_text())
+    if tuple(model["features"]) != FEATURES:
+        raise ValueError(f"{path}: made for features {model['features']}, this code computes {FEATURES}")
+    return model
+
+
+def rerank_score(rows: np.ndarray, model: dict) -> np.ndarray:
+    """The reranker's logit of each row: standardised features times the learned weights."""
+    rows = (np.asarray(rows, dtype=np.float64) - model["mean"]) / model["scale"]
+    return rows @ np.asarray(model["coef"]) + model["intercept"]
+
+
+def reranked(pool: Sequence[int], logits: Sequence[float], fused: Sequence[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The pool by the reranker's logit (ties: the pool's order), then the rest of the fused list in
+    its own order, scored below the pool's lowest so scores still fall with rank."""
+    order = sorted(range(len(pool)), key=lambda i: (-logits[i], i))
+    ranked = [(pool[i], float(logits[i])) for i in order]
+    floor = min((s for _, s in ranked), default=0.0)
+    taken = set(pool)
+    rest = [n for n, _ in fused if n not in taken]
+    return ranked + [(n, floor - 1.0 - r) for r, n in enumerate(rest)]
+
+
 def dense_document(claim: Claim) -> str:
     """What the dense stage embeds of a claim: its text, then its title."""
     return f"{claim.text} {claim.title}".strip()
@@ -145,8 +241,11 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
 class Matcher:
     """The claims, their lexical and vector indexes, and the encoder that fills and queries them."""
 
-    def __init__(self, encode: Encoder | None = None) -> None:
+    def __init__(self, encode: Encoder | None = None, reranker: dict | None | bool = True) -> None:
+        """``reranker``: True for the shipped one (when it ships), None or False for the fused order alone,
+        or a model as ``load_reranker`` reads it."""
         self._encode = encode
+        self.reranker = load_reranker() if reranker is True else (reranker or None)
         self.claims: list[Claim] = []
         self.numbers: dict[str, int] = {}
         self.lexical = LexicalIndex()
@@ -197,11 +296,19 @@ class Matcher:
             return [[] for _ in texts]
         cleaned = [query_text(t) for t in texts]
         queries = _unit(self.encode(cleaned))
-        labels, _ = self.vectors.search(queries, CANDIDATES)
+        labels, cosines = self.vectors.search(queries, CANDIDATES)
         results = []
-        for query, text, dense in zip(queries, cleaned, labels):
-            lexical = [n for n, _ in self.lexical.top(tokens(text), CANDIDATES)]
-            fused = fuse(lexical, [int(n) for n in dense])[:top]
+        for query, text, dense, dense_cosines in zip(queries, cleaned, labels, cosines):
+            words = tokens(text)
+            documents, bm25 = self.lexical.scores(words)
+            lexical = [n for n, _ in best(documents, bm25, CANDIDATES)]
+            dense = [int(n) for n in dense]
+            fused = fuse(lexical, dense)
+            if self.reranker is not None and fused:
+                pool, rows = self.candidate_rows(words, query, lexical, dense, (documents, bm25),
+                                                 float(dense_cosines[0]))
+                fused = reranked(pool, rerank_score(rows, self.reranker), fused)
+            fused = fused[:top]
             numbers = np.array([n for n, _ in fused], dtype=np.int64)
             similarity = self.vectors.vectors(numbers) @ query if len(numbers) else np.zeros(0)
             matches = [Match(self.claims[n], round(s, 6), round(float(sim), 4))
@@ -210,6 +317,26 @@ class Matcher:
                 matches = [m for m in matches if m.similarity >= min_similarity]
             results.append(matches)
         return results
+
+    def candidate_rows(self, words: list[str], query: np.ndarray, lexical: list[int], dense: list[int],
+                       scored: tuple[np.ndarray, np.ndarray], best_cosine: float) -> tuple[list[int], np.ndarray]:
+        """The claims the reranker reorders (each stage's top ``RERANK_DEPTH``) and their ``FEATURES``.
+        Training reads the same rows (``claimdesk.train.reranker``)."""
+        pool = list(dict.fromkeys(lexical[:RERANK_DEPTH] + dense[:RERANK_DEPTH]))
+        documents, bm25 = scored
+        at = np.minimum(np.searchsorted(documents, pool), max(len(documents) - 1, 0))
+        lexical_rank = {n: r for r, n in enumerate(lexical)}
+        dense_rank = {n: r for r, n in enumerate(dense)}
+        cosines = self.vectors.vectors(np.asarray(pool, dtype=np.int64)) @ query
+        best_bm25 = float(bm25.max()) if len(bm25) else 0.0
+        rows = []
+        for n, a, cosine in zip(pool, at, cosines):
+            score = float(bm25[a]) if len(documents) and documents[a] == n else 0.0
+            candidate = Candidate(lexical_rank.get(n, CANDIDATES), score, dense_rank.get(n, CANDIDATES), float(cosine))
+            claim = self.claims[n]
+            rows.append(rerank_features(words, tokens(claim.text), tokens(claim.title), candidate,
+                                        best_bm25, best_cosine, self.lexical.idf))
+        return pool, np.array(rows, dtype=np.float64).reshape(len(pool), len(FEATURES))
 
     def save(self, folder: str | Path) -> None:
         """``claims.jsonl`` (the claims, in number order), the lexical index and the vector graph."""
