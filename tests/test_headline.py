@@ -101,6 +101,39 @@ def _mention(text: str, phrase: str, value: str, earliest: str | None = None, af
     return DateMention(Span(start, start + len(phrase)), value, "DATE", earliest)
 
 
+@pytest.mark.parametrize("headline, body", [
+    ("Chinese hunter catches plague after eating wild rabbit", "A hunter in northern China fell ill with the plague."),
+    ("Azerbaijani officials accuse peacekeepers", "Officials in Azerbaijan accused the peacekeepers of moving mines."),
+    ("Russian peacekeepers leave Karabakh", "Peacekeepers sent by Russia left Karabakh on Monday."),
+    ("North Korean missile lands near Japan", "A missile fired by North Korea landed near Japan's coast."),
+])
+def test_a_people_word_in_the_headline_matches_its_place_in_the_body(nlp, headline, body):
+    result, _ = check(nlp, headline, body)
+    assert not reasons(result, "missing-entity")
+
+
+def test_an_unrelated_place_is_still_missing(nlp):
+    result, text = check(nlp, "Austrian officials accuse peacekeepers", "Officials in Australia accused the peacekeepers.")
+    assert texts(result, "missing-entity", text) == [["Austrian"]]
+
+
+@pytest.mark.parametrize("headline, core", [
+    ("Opinion | Bramwick opens a new bridge over the Tale", "Bramwick opens a new bridge over the Tale"),
+    ("Bramwick opens a new bridge over the Tale | Al Bawaba", "Bramwick opens a new bridge over the Tale"),
+    ("Bramwick opens a new bridge over the Tale - Reuters", "Bramwick opens a new bridge over the Tale"),
+    ("Kessler - Brink talks open in Bramwick", "Kessler - Brink talks open in Bramwick"),
+    ("Bramwick opens a new bridge over the Tale | Kessler calls it a long awaited link", None),
+])
+def test_the_sites_name_around_a_headline_is_not_the_headline(nlp, headline, core):
+    from claimdesk.analyze.headline import headline_core
+
+    text, title, _ = pair_text(headline, "Bramwick opened its new bridge over the Tale on Monday.")
+    assert headline_core(text, title).of(text) == (core or headline)
+    if core and core != headline:
+        result, _ = check(nlp, headline, "Bramwick opened its new bridge over the Tale on Monday.")
+        assert not reasons(result, "missing-entity") and result.verdict == "fits"
+
+
 def test_a_headline_year_before_every_date_of_the_body(nlp):
     headline, body = "Shoigu held talks in 2016", "On December 19 Shoigu met his staff. Mines made in 2021 were found."
     text, _, body_start = pair_text(headline, body)
@@ -156,6 +189,8 @@ def test_a_headline_event_the_body_does_not_describe(nlp):
     ("Rebels attack army convoy near Goma", "Rebels assaulted an army convoy near Goma on Sunday."),
     ("Minister says the army will withdraw from the border", "The army is to withdraw from the border by May."),
     ("Shoigu held a conference call", "During the call, Shoigu spoke to his commanders about the border."),
+    ("Mayor of Bramwick quits", "The mayor of Bramwick resigned on Tuesday after the flood."),
+    ("Police detain protest leader in Bramwick", "Police arrested the leader of the protest in Bramwick."),
 ])
 def test_an_event_the_body_tells_in_other_words_is_found(nlp, headline, body):
     result, _ = check(nlp, headline, body)
@@ -192,13 +227,62 @@ def test_a_denial_of_something_else_is_no_denial(nlp, headline, body):
     assert result.verdict == "fits"
 
 
-def test_an_unsure_disagree_alone_does_not_contradict(nlp):
+def test_the_stance_models_disagree_alone_does_not_contradict(nlp):
+    """On genuine headlines the model's disagree was a false alarm nearly every time: only a
+    body sentence that denies the headline's event contradicts it."""
     headline, body = "Bramwick opens a new bridge", "Bramwick opened its new bridge on Monday."
     text, _, body_start = pair_text(headline, body)
-    unsure = Stance("disagree", 0.4, {"agree": 0.3, "disagree": 0.4, "discuss": 0.25, "unrelated": 0.05},
-                    (body_start, len(text)), 0.7)
-    result, _ = check(nlp, headline, body, unsure)
-    assert result.verdict == "fits" and result.stance == "disagree"
+    sure = Stance("disagree", 0.3, {"agree": 0.05, "disagree": 0.85, "discuss": 0.05, "unrelated": 0.05},
+                  (body_start, len(text)), 0.7)
+    result, _ = check(nlp, headline, body, sure)
+    assert result.verdict == "fits" and result.stance == "disagree" and not reasons(result, "body-denies")
+
+
+def test_a_negated_headline_agrees_with_a_negated_body(nlp):
+    result, _ = check(nlp, "Orbital's new console doesn't run at a stable 60 frames a second",
+                      "Orbital's new console does not run at a stable 60 frames a second, testers found.")
+    assert not reasons(result, "body-denies") and result.verdict == "fits"
+
+
+def test_a_denial_about_another_subject_does_not_contradict(nlp):
+    result, _ = check(nlp, "Kellan Foods raises milk prices in Bramwick",
+                      "Kellan Foods raised milk prices in Bramwick by ten percent on Monday. "
+                      "Its rival, Brook Dairies, did not raise milk prices in Bramwick.")
+    assert not reasons(result, "body-denies") and result.verdict == "fits"
+
+
+@pytest.mark.parametrize("headline, body, reported", [
+    ("Kessler says the Tale bridge is unsafe",
+     "Engineers said on Monday that claims the Tale bridge is unsafe are false.", "what Kessler says"),
+    ("Fact check: the Tale bridge is unsafe", "Claims that the Tale bridge is unsafe are false, engineers said.",
+     "a claim it checks"),
+    ("Is the Tale bridge unsafe?", "Claims that the Tale bridge is unsafe are false, engineers said.", "a question"),
+])
+def test_a_reported_claim_the_body_disputes_is_no_contradiction(nlp, headline, body, reported):
+    """The outlet reports someone's claim; a body that disputes it is what a fact check looks like."""
+    result, text = check(nlp, headline, body)
+    assert result.verdict == "fits"
+    (dispute,) = reasons(result, "body-disputes")
+    assert dispute.text.startswith(f"the headline reports {reported}; the body disputes it")
+    assert dispute.spans[-1].of(text) == "false"
+
+
+def test_the_outlets_own_assertion_the_body_denies_still_contradicts(nlp):
+    result, _ = check(nlp, "The Tale bridge is unsafe", "Claims that the Tale bridge is unsafe are false, engineers said.")
+    assert result.verdict == "contradicts"
+
+
+def test_a_headline_denial_nobody_in_the_body_makes(nlp):
+    body = ("Azerbaijani officials said peacekeepers helped move mines near Lachin. "
+            "Mammadov alleged that the mines were brought in from Armenia.")
+    result, text = check(nlp, "Russia denies peacekeepers helped move mines", body)
+    (missing,) = reasons(result, "missing-denial")
+    assert [s.of(text) for s in missing.spans] == ["denies"] and "nobody in the body denies" in missing.text
+    assert result.verdict == "does-not-fit"
+    for denial in ("Moscow rejected the claim that peacekeepers helped move mines.",
+                   "The Russian defence ministry called the reports false."):
+        found, _ = check(nlp, "Russia denies peacekeepers helped move mines", body + " " + denial)
+        assert not reasons(found, "missing-denial") and found.verdict == "fits"
 
 
 # --------------------------------------------------------------------------- similarity and verdicts
@@ -216,15 +300,18 @@ def test_verdicts_follow_the_documented_rules(nlp):
     whole = (body_start, len(text))
     fits, _ = check(nlp, headline, body, stance("agree", closest=whole))
     assert (fits.verdict, [r.kind for r in fits.reasons]) == ("fits", ["shared-entity"])
-    assert check(nlp, headline, body, stance("unrelated", closest=whole))[0].verdict == "does-not-fit"
-    disagree, _ = check(nlp, headline, body, stance("disagree", closest=whole))
-    assert disagree.verdict == "contradicts" and reasons(disagree, "body-denies")
+    # The stance model's "unrelated" needs a reason in the text too.
+    assert check(nlp, headline, body, stance("unrelated", closest=whole))[0].verdict == "fits"
+    unrelated, _ = check(nlp, headline, body, stance("unrelated", similarity=0.1, closest=whole))
+    assert unrelated.verdict == "does-not-fit" and reasons(unrelated, "low-similarity")
+    denied, _ = check(nlp, headline, "Bramwick did not open its new bridge on Monday.", stance("discuss", closest=whole))
+    assert denied.verdict == "contradicts" and reasons(denied, "body-denies")
     # One strong reason alone (a low similarity) is not enough; two kinds are.
     one, _ = check(nlp, headline, body, stance("agree", similarity=0.1, closest=whole))
     assert one.verdict == "fits" and one.score < fits.score
     two, _ = check(nlp, "Angela Merkel opens a new bridge", body, stance("agree", similarity=0.1, closest=whole))
     assert two.verdict == "does-not-fit" and two.score < one.score
-    assert all(0.0 <= r.score <= 1.0 for r in (fits, one, two, disagree))
+    assert all(0.0 <= r.score <= 1.0 for r in (fits, one, two, denied))
 
 
 def test_no_headline_no_check(nlp):

@@ -54,10 +54,12 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ..model import DateMention, Entity, HeadlineCheck, HeadlineReason, Span
+from .demonyms import same_place
 
 # Labels of names whose absence from the body matters (dates and numbers have their own reason).
 NAMED = {"PERSON", "ORG", "MEDIA", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
-STRONG = ("missing-entity", "date-outside-frame", "missing-event", "low-similarity")
+PLACES = {"GPE", "LOC", "NORP"}  # names that may stand for a place or its people ("Chinese" / "China")
+STRONG = ("missing-entity", "date-outside-frame", "missing-event", "missing-denial", "low-similarity")
 # Below this cosine (all-MiniLM-L6-v2) between the headline and its closest embedded body
 # sentence, the two rarely share a topic: on the 12,670 FNC-1 pairs, 0.7% of related pairs
 # and 95% of unrelated ones are below it (median 0.66 related, 0.10 unrelated).
@@ -67,6 +69,9 @@ PENALTY = 0.6
 SAME_CLUSTER = 0.9
 # A body word at least this similar is worth naming as "what the body describes instead".
 NEAREST = 0.25
+# Two words this close in all-MiniLM-L6-v2's embedding of the word alone name one event
+# ("deny"/"reject" 0.64, "arrest"/"detain" 0.61; "catch"/"eat" 0.32). Chosen on PolNeAR train.
+SYNONYM = 0.55
 
 # Verbs whose object names the event ("held a conference call", "staged a protest"); other
 # light verbs ("has a basketful of critics", "gives the GOP a boost") name no event.
@@ -78,9 +83,6 @@ REPORTING_VERBS = {"say", "claim", "tell", "state", "report", "insist", "argue",
 DENY_LEMMAS = {"deny", "refute", "debunk", "disprove", "retract"}
 DENY_WORDS = {"false", "untrue", "hoax", "fake", "baseless", "fabricated", "bogus", "groundless", "unfounded",
               "debunked"}
-# The stance model's disagree is its weakest class (FNC-1 CV F1 about 0.3; it says disagree for
-# about one in eight genuine PolNeAR headlines): alone it contradicts only when this sure.
-SURE_DISAGREE = 0.5
 _YEAR = re.compile(r"^(\d{4})(?:$|-)")
 
 StanceModel = Callable[[Sequence[tuple[str, str]]], list]
@@ -128,36 +130,109 @@ def stance_inputs(doc: Doc, title: Span | None) -> tuple[str, str] | None:
 
 
 def judge(doc: Doc, title: Span, entities: Iterable[Entity], dates: Iterable[DateMention], stance) -> HeadlineCheck:
-    """The verdict from the stance model's view (``headline_model.Stance``) and the reasons found in the parse."""
-    parsed = _parsed(doc, title)
+    """The verdict from the stance model's view (``headline_model.Stance``) and the reasons found in the parse.
+
+    The reasons read the headline without the site's name around it (``headline_core``);
+    the stance model has read the whole title.
+    """
+    core = headline_core(doc.text, title)
+    parsed = _parsed(doc, title, core)
     missing, shared = entity_reasons(parsed, list(entities))
-    reasons = missing + date_reasons(title, list(dates))
-    event = headline_event(doc, title)
+    reasons = missing + date_reasons(core, list(dates))
+    event = headline_event(doc, core)
+    reported = reported_claim(doc, core, title)
     denials = denial_reasons(parsed, event)
+    if reported is not None:  # the outlet reports a claim: a body that disputes it does not contradict the headline
+        denials = [HeadlineReason("body-disputes", f"the headline reports {reported}; the body disputes it: "
+                                  + r.text.removeprefix("the body denies the headline: "), r.spans) for r in denials]
     if event is not None:
-        reasons += event_reasons(parsed, event, [s for r in shared for s in r.spans[1:]])
+        reasons += missing_denial(parsed, event) or event_reasons(parsed, event, [s for r in shared for s in r.spans[1:]])
     if stance.similarity < LOW_SIMILARITY:
         reasons.append(HeadlineReason(
             "low-similarity",
             f"no body sentence is close in meaning to the headline: the closest has a similarity of "
             f"{stance.similarity:.2f} (below {LOW_SIMILARITY})",
-            (title, Span(*stance.closest))))
-    sure = stance.stance == "disagree" and stance.probs["disagree"] >= SURE_DISAGREE
-    if sure and not denials:
-        denials.append(HeadlineReason(
-            "body-denies",
-            f"the stance model reads the body as disputing the headline (probability {stance.probs['disagree']:.2f}); "
-            "the sentence closest in meaning is marked",
-            (title, Span(*stance.closest))))
+            (core, Span(*stance.closest))))
     strong = {r.kind for r in reasons if r.kind in STRONG}
-    if sure or (denials and stance.stance != "unrelated"):
-        verdict = "contradicts"
-    elif stance.stance == "unrelated" or len(strong) >= 2:
-        verdict = "does-not-fit"
-    else:
-        verdict = "fits"
-    score = round(stance.score * PENALTY ** len(strong), 4)
-    return HeadlineCheck(verdict, stance.stance, score, tuple(denials + reasons + shared))
+    return HeadlineCheck(verdict(stance.stance, strong, reported is None and bool(denials)), stance.stance,
+                         round(stance.score * PENALTY ** len(strong), 4), tuple(denials + reasons + shared))
+
+
+def verdict(stance: str, strong: set[str], denied: bool) -> str:
+    """``contradicts`` on a body sentence that denies the headline's own event (never on the
+    stance model's *disagree* alone: on genuine headlines it was a false alarm nearly every
+    time); ``does-not-fit`` when the headline reports a denial nobody in the body makes, when
+    the stance model finds the body unrelated *and* the text gives a reason, or on two kinds
+    of reasons; ``fits`` otherwise."""
+    if denied and stance != "unrelated":
+        return "contradicts"
+    if "missing-denial" in strong or (stance == "unrelated" and strong) or len(strong) >= 2:
+        return "does-not-fit"
+    return "fits"
+
+
+_SEPARATOR = re.compile(r"\s*\|\s*|\s+[-\u2013\u2014]\s+")
+SITE_WORDS = 5  # a site's name or a section label ("Opinion", "The Beachbody Blog") is this short
+_LABEL = re.compile(r"\s*(fact[- ]?check(ed)?|breaking(\s+news)?|exclusive|opinion|analysis|editorial|watch|video|live|"
+                    r"updated?|explainer|comment)\s*:\s*", re.I)
+
+
+def headline_core(text: str, title: Span) -> Span:
+    """The headline without a label or the site's name around it: of "Opinion | Republicans Are
+    Following Trump to Nowhere" or "World Community Lashes Out at US ... | Al Bawaba" the longest
+    part, when every other part is short. A dash separates only a last part ("... - Reuters"),
+    since "Biden - Putin summit" is one headline. A label before a colon ("Fact check:",
+    "BREAKING NEWS:") is no part of it either."""
+    label = _LABEL.match(text, title.start, title.end)
+    if label:  # "Fact check: ...", "BREAKING NEWS: ...", "Opinion: ..."
+        title = Span(label.end(), title.end)
+    raw = text[title.start : title.end]
+    cuts = [m for m in _SEPARATOR.finditer(raw) if m.start() > 0 and m.end() < len(raw)]
+    if not cuts:
+        return title
+    parts = list(zip([0] + [m.end() for m in cuts], [m.start() for m in cuts] + [len(raw)]))
+    longest = max(parts, key=lambda p: len(raw[p[0]:p[1]].split()))
+    others = [p for p in parts if p != longest]
+    if any(len(raw[a:b].split()) > SITE_WORDS for a, b in others):
+        return title
+    dashes = [m for m in cuts if "|" not in m.group()]
+    if dashes and (longest != parts[0] or len(parts) > 2 and any("|" not in m.group() for m in cuts[:-1])):
+        return title
+    return Span(title.start + longest[0], title.start + longest[1])
+
+
+_FACT_CHECK = re.compile(r"^\W*(fact[- ]?check(ed|ing)?|claim|rumou?r|viral|false|true|misleading)\b.{0,20}?:", re.I)
+_QUOTE = re.compile(r"[\"\u201c\u2018']([^\"\u201c\u201d\u2018\u2019']+\s[^\"\u201c\u201d\u2018\u2019']+\s[^\"\u201c\u201d\u2018\u2019']+)[\"\u201d\u2019']")
+
+
+def reported_claim(doc: Doc, core: Span, title: Span | None = None) -> str | None:
+    """What the headline reports rather than asserts, in words ("what Trump says", "a question"),
+    or None when it is the outlet's own assertion. A question, a fact check ("Fact check: ..."),
+    a reporting verb ("X says Y", "X claims Y"), a quotation ("A lesson from Loretta Lynch:
+    'Be the voice ...'") or a speaker before a colon ("Trump: ...") report someone's claim."""
+    text = doc.text[core.start : core.end].strip()
+    if text.endswith("?"):
+        return "a question"
+    if _FACT_CHECK.match(doc.text[(title or core).start : (title or core).end].strip()):
+        return "a claim it checks"
+    if _QUOTE.search(text):
+        return "a quotation"
+    span = doc.char_span(core.start, core.end, alignment_mode="expand")
+    if span is None:
+        return None
+    for sent in span.sents:
+        root = sent.root
+        if root.lemma_.lower() in REPORTING_VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in root.children):
+            who = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            return f"what {doc.text[who.left_edge.idx : who.idx + len(who.text)]} says" if who is not None else "a claim"
+    raw = doc.text[core.start : core.end]
+    lead = len(raw) - len(raw.lstrip())
+    colon = raw.find(":")
+    if lead < colon <= lead + 40:
+        before = doc.char_span(core.start + lead, core.start + colon, alignment_mode="contract")
+        if before is not None and any(e.label_ in ("PERSON", "ORG", "NORP", "GPE") for e in before.ents):
+            return f"what {before.text.strip()} says"
+    return None
 
 
 @dataclass
@@ -166,7 +241,7 @@ class _Parsed:
     ``doc.text``, ``doc.ents`` and ``doc.sents`` anew on every call): what every reason looks at."""
 
     text: str  # the document's
-    title: Span
+    title: Span  # the headline without the site's name around it (``headline_core``)
     ents: list[SpacySpan]
     head: list[Token]  # tokens of the headline
     sents: list[SpacySpan]  # sentences of the body
@@ -174,20 +249,23 @@ class _Parsed:
     events: list[tuple[Token, int]]  # body nouns and verbs, with the index of their sentence
 
 
-def _parsed(doc: Doc, title: Span) -> _Parsed:
+def _parsed(doc: Doc, title: Span, core: Span) -> _Parsed:
+    """The body is what is outside the whole title; the headline's words are those of its core."""
     head, sents, words, events = [], [], {}, []
     for sent in doc.sents:
         in_title = sent.start_char < title.end and title.start < sent.end_char
         if not in_title:
             sents.append(sent)
         for t in sent:
-            if title.start <= t.idx < title.end:
+            if core.start <= t.idx < core.end:
                 head.append(t)
+            elif title.start <= t.idx < title.end:
+                continue  # the site's name: neither headline nor body
             elif t.is_alpha:
                 words.setdefault(t.lower_, Span(t.idx, t.idx + len(t.text)))
                 if t.pos_ in ("NOUN", "VERB") and not in_title:
                     events.append((t, len(sents) - 1))
-    return _Parsed(doc.text, title, list(doc.ents), head, sents, words, events)
+    return _Parsed(doc.text, core, list(doc.ents), head, sents, words, events)
 
 
 # --------------------------------------------------------------------------- entities
@@ -259,6 +337,12 @@ def _body_mention(name: _Name, body: list[_Name], words: dict[str, Span], title_
         for word, span in words.items():
             if _stem_match(ws[0], word):
                 return span
+    if name.label in PLACES:  # "Chinese" in the headline, "China" in the body
+        for other in body:
+            if same_place(key, _key(other.name)) or same_place(key, _key(other.text)):
+                return other.span
+        if len(ws) == 1:
+            return next((span for word, span in words.items() if same_place(ws[0], word)), None)
     return None
 
 
@@ -367,7 +451,7 @@ def headline_event(doc: Doc, title: Span) -> Event | None:
             if nxt is None:
                 break
             verb = nxt
-        if not verb.is_alpha:
+        if not verb.is_alpha or verb.ent_type_:  # "Graham: Trump's ... Destroying": a name tagged as a verb
             continue
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.pos_ == "NOUN"), None)
         if verb.lemma_.lower() in LIGHT_VERBS:
@@ -407,6 +491,39 @@ def _lemma_similarity(vocab, a: str, b: str) -> float:
     return float(va.similarity(vb))
 
 
+def synonym_in(head: Token, tokens: Sequence[Token]) -> Token | None:
+    """The body word closest in meaning to the headline's event when it is a synonym: the
+    cosine of the two lemmas' all-MiniLM-L6-v2 embeddings (the model the stance check has
+    loaded) at least ``SYNONYM``. en_core_web_md's pruned vectors put "deny" and "reject" in
+    different clusters (0.39); MiniLM gives them 0.64, "resign"/"quit" 0.65, "ink"/"sign" 0.41."""
+    pool = {t.lemma_.lower(): t for t in tokens if t.pos_ == head.pos_ and t.is_alpha}
+    pool.pop(head.lemma_.lower(), None)
+    if not pool:
+        return None
+    vectors = _lemma_vectors([head.lemma_.lower(), *pool])
+    target = vectors[head.lemma_.lower()]
+    best = max(pool, key=lambda lemma: float(vectors[lemma] @ target))
+    return pool[best] if float(vectors[best] @ target) >= SYNONYM else None
+
+
+_LEMMA_VECTORS: dict = {}
+_LEMMA_CACHE = 50_000  # words kept between articles: news has a bounded vocabulary of events
+
+
+def _lemma_vectors(lemmas: Sequence[str]) -> dict:
+    """Unit embeddings of single words, encoded once per process (batched, cached)."""
+    todo = [w for w in dict.fromkeys(lemmas) if w not in _LEMMA_VECTORS]
+    if todo:
+        from .headline_model import load
+
+        if len(_LEMMA_VECTORS) + len(todo) > _LEMMA_CACHE:
+            _LEMMA_VECTORS.clear()
+        model = load()[1].model
+        _LEMMA_VECTORS.update(zip(todo, model.encode(todo, batch_size=64, normalize_embeddings=True,
+                                                     convert_to_numpy=True, show_progress_bar=False)))
+    return {w: _LEMMA_VECTORS[w] for w in lemmas}
+
+
 def _negated(token: Token) -> bool:
     verb = token if token.pos_ in ("VERB", "AUX") else token.head
     return any(c.dep_ == "neg" for c in verb.children)
@@ -426,6 +543,8 @@ def event_reasons(parsed: _Parsed, event: Event, shared_spans: list[Span]) -> li
     text = parsed.text
     if any(_same_event(event.head, t) for t, _ in parsed.events):
         return []
+    if synonym_in(event.head, [t for t, _ in parsed.events]) is not None:
+        return []  # "inks" / "signed", "resigns" / "quit": the body tells the event in other words
     # What the body describes instead: the nearest word of the same class, preferably in a
     # sentence that names someone the headline names too ("In a collegial meeting ..., Shoigu asserted").
     near = {i for i, sent in enumerate(parsed.sents) for s in shared_spans
@@ -456,27 +575,58 @@ def _denial_cue(token: Token, event: Event | None) -> bool:
         return True
     if token.lower_ == "true" and any(c.dep_ == "neg" for c in token.head.children):
         return True
-    return (event is not None and token.pos_ in ("VERB", "NOUN") and _same_event(event.head, token)
-            and _negated(token))
+    # "did not resign" denies "resigns"; it agrees with "doesn't run" (a negated headline event)
+    return (event is not None and not _negated(event.head) and token.pos_ in ("VERB", "NOUN")
+            and _same_event(event.head, token) and _negated(token))
+
+
+def _own_subject(token: Token, subject: set[str]) -> bool:
+    """Is the negated body verb said of the headline's subject ("the minister did not resign",
+    "he did not resign") rather than of someone else ("Clinton never stopped speaking" under
+    "Secret Service stops protester") or of no one ("not voting for Trump")?"""
+    who = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(c.pos_ == "PRON" or any(t.lemma_.lower() in subject or any(same_place(t.lower_, w) for w in subject)
+                                       for t in c.subtree) for c in who)
+
+
+def _subject(event: Event | None) -> set[str]:
+    """Lemmas of the subject of the headline's event ("Russia" of "Russia denies ..."); empty
+    when it has none. A headline without an event verb ("The bridge is unsafe") is held to
+    sharing nearly all its words instead."""
+    if event is None:
+        return set()
+    verb = event.head if event.head.pos_ in ("VERB", "AUX") else event.head.head
+    who = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return {t.lemma_.lower() for c in who for t in c.subtree if t.pos_ in ("PROPN", "NOUN") and t.is_alpha}
+
+
+def _mentions(sent: SpacySpan, lemmas: set[str]) -> bool:
+    return any(t.lemma_.lower() in lemmas or any(same_place(t.lower_, w) for w in lemmas)
+               for t in sent if t.pos_ in ("PROPN", "NOUN", "ADJ", "PRON"))
 
 
 def denial_reasons(parsed: _Parsed, event: Event | None) -> list[HeadlineReason]:
-    """Body sentences that carry most of the headline's words and deny them."""
+    """Body sentences about the headline's own subject and event that deny it, carrying most of
+    its words (nearly all of them when the headline has no event verb: "The bridge is unsafe")."""
     words = _content_lemmas(parsed.head)
     if len(words) < 2:
         return []
     if any(_denial_cue(t, None) for t in parsed.head):
         return []  # the headline reports a denial ("Minister denies ..."): the body's denial words tell it
+    subject = _subject(event)
+    mirrored = event is not None and any(_same_event(event.head, t) and _negated(t) for t in parsed.head)
     reasons = []
     for sent in parsed.sents:
-        cue = next((t for t in sent if _denial_cue(t, event)), None)
+        cue = next((t for t in sent if _denial_cue(t, None) or (
+            not mirrored and _denial_cue(t, event) and _own_subject(t, subject))), None)
         if cue is None:
             continue
-        shared = words & _content_lemmas(sent)
-        # The denied sentence must be about the headline's event ("killed", "resign"); a
-        # headline without one needs nearly all its words ("climate change deniers" deny
-        # climate change, not that Obama finds the trends terrifying).
         about = event is not None and any(_same_event(event.head, t) for t in sent)
+        if event is not None and not about:
+            continue  # "climate change deniers" deny climate change, not that the trends are terrifying
+        if subject and not _mentions(sent, subject):
+            continue  # a denial about someone else ("Its rival did not raise prices")
+        shared = words & _content_lemmas(sent)
         if len(shared) >= max(2, -(-len(words) * (3 if about else 4) // 5)):
             reasons.append(HeadlineReason(
                 "body-denies",
@@ -484,6 +634,26 @@ def denial_reasons(parsed: _Parsed, event: Event | None) -> list[HeadlineReason]
                 f"({', '.join(sorted(shared))})",
                 (parsed.title, Span(sent.start_char, sent.end_char), Span(cue.idx, cue.idx + len(cue.text)))))
     return reasons
+
+
+# Verbs of denial: a headline "X denies Y" says someone in the story denies something.
+DENIAL_EVENTS = DENY_LEMMAS | {"reject", "dismiss", "rebuff", "rebut", "dispute", "disavow", "contest", "repudiate"}
+_NO_EVIDENCE = re.compile(r"\b(no|not any|lack of) (evidence|proof|truth)\b|\bnot true\b|\bnothing to do with\b", re.I)
+
+
+def missing_denial(parsed: _Parsed, event: Event) -> list[HeadlineReason]:
+    """"Russia denies peacekeepers helped move mines" over a body in which nobody denies, rejects,
+    disputes or calls anything false: the headline's main point has no support."""
+    if event.head.lemma_.lower() not in DENIAL_EVENTS:
+        return []
+    for sent in parsed.sents:
+        if any(t.lemma_.lower() in DENIAL_EVENTS or t.lower_ in DENY_WORDS or _denial_cue(t, None) for t in sent):
+            return []
+        if _NO_EVIDENCE.search(sent.text):
+            return []
+    what = parsed.text[event.span.start : event.span.end]
+    return [HeadlineReason("missing-denial", f'the headline says "{what}", but nobody in the body denies anything',
+                           (event.span,))]
 
 
 # --------------------------------------------------------------------------- bare pairs
