@@ -148,9 +148,10 @@ class Claim:
         return self.confidence is not None and self.confidence < LOW_CONFIDENCE
 
 
-# Claims below this confidence are more often wrong than right on PolNeAR train (BENCHMARKS.md,
-# "Claim confidence"): the desk hides them by default and says how many it hid.
-LOW_CONFIDENCE = 0.5
+# Below this confidence a claim is more likely than not to show other words than an annotator
+# marked (PolNeAR train, exact cue and content, in bands of 0.05; BENCHMARKS.md, "Claim
+# confidence"): the desk hides such claims by default and says how many it hid.
+LOW_CONFIDENCE = 0.45
 
 
 @dataclass(frozen=True)
