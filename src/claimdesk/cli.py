@@ -255,7 +255,7 @@ def headline_check(pairs_file: Annotated[str, typer.Argument(metavar="PAIRS.json
     A bad line is reported on stderr with its file and line, and stands as {"line": N, "error": ...}
     in the output, so output line i answers the i-th non-blank input line; exit 1 when any line was bad.
     """
-    from .analyze.headline import check_pairs, read_pair
+    from .analyze.headline import PairChecker, read_pair
     from .publish.contract import headline_pair_json
 
     try:
@@ -265,17 +265,18 @@ def headline_check(pairs_file: Annotated[str, typer.Argument(metavar="PAIRS.json
         raise typer.Exit(2)
     name = "<stdin>" if pairs_file == "-" else pairs_file
     failed = False
+    checker = PairChecker()  # parses each distinct headline and body once
 
     def checked(pairs: list[tuple[str, str]]) -> list:
         """The checks of a batch; when the batch fails, pair by pair, a failure standing as its message."""
         try:
-            return check_pairs(pairs) if pairs else []
+            return checker.check(pairs) if pairs else []
         except Exception:
             pass
         results = []
         for pair in pairs:
             try:
-                results += check_pairs([pair])
+                results += checker.check([pair])
             except Exception as e:
                 results.append(f"headline check failed: {type(e).__name__}: {e}")
         return results

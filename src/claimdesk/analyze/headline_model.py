@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _lock = threading.Lock()
+MEMO_LIMIT = 20_000  # sentence embeddings kept between calls (384 floats each: about 30 MB)
 
 
 def sentence_model():
@@ -245,7 +246,8 @@ def assess(pairs: Sequence[tuple[str, str]]) -> list[Stance]:
     model, embedder = load()
     hand, inter, evidence = model.features(pairs, embedder)
     probs = model.proba(hand, inter)
-    embedder.memo.clear()  # no growth across calls in a long-running process
+    if len(embedder.memo) > MEMO_LIMIT:  # bounded in a long-running process; kept between calls, since
+        embedder.memo.clear()  # pair sets and feeds repeat bodies and their sentences
     return [
         Stance(stance, round(fit_score(p), 4), {lab: round(float(p[i]), 4) for i, lab in enumerate(LABELS)},
                ev.sentence, round(ev.similarity, 4))

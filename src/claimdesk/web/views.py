@@ -262,8 +262,10 @@ def article_page(store: Store, article_id: str, claims_page: int = 1, show_low: 
     headline_reasons = stored.headline.reasons if stored.headline else ()
     overlay = (marks.claim_marks([c for _, c in shown], [seq + 1 for seq, _ in shown]) + marks.entity_marks(entities_kept)
                + marks.date_marks(dates_kept) + marks.reason_marks(headline_reasons))
-    title_html, *paragraphs = highlight_spans(text, [article.title or Span(0, 0), *article.body], overlay)
+    title_html, *pieces = highlight_spans(text, [article.title or Span(0, 0), *article.body], overlay)
     title_html = title_html if article.title else None
+    groups = paragraph_groups(text, article.body)
+    paragraphs = [Markup(" ").join(pieces[i] for i in group) for group in groups]
     versions, near_duplicates = _related(store, stored)
     mentions: dict[tuple[str, str], int] = {}
     for entity in stored.entities:
@@ -292,8 +294,21 @@ def article_page(store: Store, article_id: str, claims_page: int = 1, show_low: 
         marks_total=len(stored.entities) + len(stored.dates),
         marks_shown=len(kept),
         analysed_paragraphs=(None if not stored.analysed_end  # read whole, or not at all (0)
-                             else sum(span.start < stored.analysed_end for span in article.body)),
+                             else sum(article.body[group[0]].start < stored.analysed_end for group in groups)),
     )
+
+
+def paragraph_groups(text: str, body: list[Span]) -> list[list[int]]:
+    """The body's spans (indexes) by paragraph: a span joins the one before it when no line
+    break separates them, i.e. when the cleaner cut a box out of the middle of a sentence
+    ("Gov. Kristi Noem [pop-up box] (R) is defending ..."), so the sentence reads as one."""
+    groups: list[list[int]] = []
+    for i, span in enumerate(body):
+        if groups and "\n" not in text[body[i - 1].end : span.start]:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
 
 
 # -- speaker and entity -----------------------------------------------------------------------
