@@ -308,17 +308,17 @@ def cost_beside_analysis(items: list[Item]) -> dict:
 
 
 def load_cost(name: str) -> dict:
-    """Seconds to load a candidate and the memory it adds, in a fresh process of its own (a second
-    lingua detector in the same process shares the first one's models and would cost nothing)."""
+    """Seconds to load a candidate and the resident memory it adds, in a fresh process of its own
+    (a second lingua detector in the same process shares the first one's models and would cost nothing)."""
     import json
     import subprocess
     import sys
 
-    code = ("import json, resource, sys, time; sys.path.insert(0, %r); import language_id; "
-            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; started = time.perf_counter(); "
+    code = ("import json, os, sys, time; sys.path.insert(0, %r); import language_id; "
+            "rss = lambda: int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2**20; "
+            "before = rss(); started = time.perf_counter(); "
             "identify = language_id.CANDIDATES[%r](); identify('A first sentence to read.'); "
-            "print(json.dumps({'load_seconds': time.perf_counter() - started, "
-            "'memory_mib': (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024}))")
+            "print(json.dumps({'load_seconds': time.perf_counter() - started, 'memory_mib': rss() - before}))")
     done = subprocess.run([sys.executable, "-c", code % (str(Path(__file__).parent), name)],
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
