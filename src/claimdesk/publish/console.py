@@ -29,7 +29,8 @@ def _language(article: Article) -> str | None:
     if found is None:
         return article.raw.language
     declared = article.raw.language
-    return found.code + (f" (declared {declared})" if declared and declared.split("-")[0].lower() != found.code else "")
+    same = declared and declared.replace("_", "-").split("-")[0].strip().lower() == found.code
+    return found.code + (f" (declared {declared})" if declared and not same else "")
 
 
 def article_view(article: Article, *, heading: str = "", analysis: Analysis | None = None) -> Panel:
