@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["zyte_html", "zyte_dumps", "ingest_throughput", "polnear_claims", "speakers", "polnear", "analyze_throughput", "fnc1", "headline_check", "gum_entities", "gum_dates", "web_hostile", "hostile_inputs", "claim_retrieval", "claim_groups", "language_id"]
+BENCHMARKS = ["zyte_html", "zyte_dumps", "ingest_throughput", "polnear_claims", "medium_accuracy", "speakers", "polnear", "analyze_throughput", "fnc1", "headline_check", "gum_entities", "gum_dates", "web_hostile", "hostile_inputs", "claim_retrieval", "claim_groups", "language_id"]
 
 
 def main() -> None:
