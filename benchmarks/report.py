@@ -230,6 +230,13 @@ def polnear_confidence(r: dict) -> list[str]:
            + (f"{r['rule_precision_dev']['exact']}/{r['rule_precision_dev']['claims']} exact, " if r.get('rule_precision_dev') else "")
            + "where the rules were written. So `claims.RULE_CONFIDENCE` = the threshold: shown, the least trusted shown "
            "(the table counts rule claims in the threshold's band)."] if rule else []),
+        *([f"Cost (`{r['cost']['command']}`, process CPU, best of 3): attribution extraction over the {r['cost']['texts']} dev texts "
+           f"{r['cost']['extract_cpu_s_before']:.2f} s before ({r['cost']['before_commit']}) and {r['cost']['extract_cpu_s_after']:.2f} s "
+           f"with confidences, against {r['cost']['parse_cpu_s']:.1f} s for spaCy's parse of the same texts: "
+           f"+{r['cost']['extract_cpu_s_after'] - r['cost']['extract_cpu_s_before']:.2f} s, "
+           f"{100 * (r['cost']['extract_cpu_s_after'] - r['cost']['extract_cpu_s_before']) / r['cost']['parse_cpu_s']:.0f}% "
+           "of the parse (the role CRF's marginal calls over each source and content, and forward-backward over the "
+           "BiLSTM's windows)."] if r.get("cost") else []),
         "",
     ]
 
