@@ -314,6 +314,43 @@ def headline_check(pairs_file: Annotated[str, typer.Argument(metavar="PAIRS.json
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command("check-worthiness")
+def check_worthiness(transcript: Annotated[str, typer.Argument(metavar="TRANSCRIPT.tsv", help="CheckThat task 5 TSV: line_number, speaker, text[, label], with or without a header row; - for stdin.")],
+                     batch: Annotated[int, typer.Option(min=1, help="Sentences per embedding batch.")] = 256) -> None:
+    """Score each sentence's check-worthiness with the model the review queue uses: `line_number<TAB>score` per line.
+
+    A bad line is reported on stderr with its file and line and skipped; exit 1 when any line was bad.
+    """
+    from .analyze import checkworthiness as cw
+
+    try:
+        stream = sys.stdin if transcript == "-" else open(transcript, encoding="utf-8")
+    except OSError as e:
+        err.print(f"[red]error:[/] {transcript}: {e.strerror}")
+        raise typer.Exit(2)
+    name = "<stdin>" if transcript == "-" else transcript
+    failed = False
+    rows: list[tuple[int, str]] = []
+    with stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip() or (number == 1 and cw.is_header(line)):
+                continue
+            try:
+                line_number, _speaker, text, _label = cw.parse_line(line)
+            except ValueError as e:
+                failed = True
+                err.print(f"error: {name}:{number}: {e}", style="red", highlight=False, markup=False)
+                continue
+            rows.append((line_number, text))
+    texts = [text for _, text in rows]
+    previous = cw.previous_texts(texts)
+    for i in range(0, len(rows), batch):
+        scores = cw.score(texts[i:i + batch], previous[i:i + batch])
+        sys.stdout.write("".join(f"{n}\t{s:.6f}\n" for (n, _), s in zip(rows[i:i + batch], scores)))
+        sys.stdout.flush()
+    raise typer.Exit(1 if failed else 0)
+
+
 train_app = typer.Typer(help="Train the models claimdesk ships.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 
@@ -354,6 +391,19 @@ def train_reranker(
     from .train.reranker import main as train
 
     train(([str(data)] if data else []) + (["--out", str(out_dir)] if out_dir else []))
+
+
+@train_app.command("check-worthiness")
+def train_check_worthiness(
+    data: Annotated[Optional[Path], typer.Argument(help="The CheckThat 2020 task 5 folder (one TSV per transcript).", exists=True, file_okay=False)] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where to write the weights [default: the package's own].")] = None,
+) -> None:
+    """Train the check-worthiness model on every CheckThat 2020 task 5 transcript and write its weights."""
+    from .train.checkworthiness import DEFAULT_DATA, main as train
+    from .analyze.checkworthiness import WEIGHTS
+
+    path = train(data or DEFAULT_DATA, out_dir or WEIGHTS)
+    out.print(f"wrote {path.parent}")
 
 
 user_app = typer.Typer(help="Desk accounts: reader, reviewer, editor, admin.", no_args_is_help=True)
