@@ -8,11 +8,12 @@ in 40 languages (``benchmarks/language_id.py``; BENCHMARKS.md "Language identifi
 On pages and paragraphs all are right nearly always (Zyte: py3langid and fastText 100%,
 lingua 98.9%, calling two Indonesian pages Malay; PolNeAR and the Russian texts 100%). On
 short sentences lingua's high-accuracy mode is best (95.2%, py3langid 93.5%, fastText 89.6%,
-lingua's low-accuracy mode 88.4%), but it takes about 20 s and 0.9 GB to load its models,
-which ``claimdesk analyze`` of one file would wait for. py3langid loads in about 2 s and
-100 MB, reads a page in about a millisecond, and gives a probability for every language,
-which the rule below needs (how likely is the declared language?). fastText is lighter
-still, but the least accurate of the three on short sentences.
+lingua's low-accuracy mode 88.4%), but it takes 20 to 50 s and 0.9 to 1.2 GB to load its
+models (quiet machine, loaded one), which ``claimdesk analyze`` of one file would wait for.
+py3langid loads in 1 to 4 s and 75 MB, reads a page in a few milliseconds (0.5% of the
+analysis of a PolNeAR article), and gives a probability for every language, which the rule
+below needs (how likely is the declared language?). fastText is lighter still, but the least
+accurate of the three on short sentences.
 
 It reads the cleaned title and body (``identification_text``): what the cleaner put aside
 (menus, share prompts, duplicated lines) is not the article, and a page's chrome is often in
