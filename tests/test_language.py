@@ -200,3 +200,19 @@ def test_mandarin_is_chinese_not_wu():
     """py3langid calls most Mandarin sentences Wu; they are read as Chinese (``language.FOLD``)."""
     found = language.identify_text("上海市政府周一宣布，地铁二号线将关闭两周进行维修，市民可以改乘公共汽车。")
     assert found.code == "zh" and found.name == "Chinese"
+
+
+def test_a_feed_or_export_language_is_evidence_too(tmp_path):
+    """A JSONL record's (or a feed's) language is weighed like <html lang>: a long English
+    text tagged de is English, a title-only record keeps its tag."""
+    import json
+
+    records = [{"text": ENGLISH, "language": "de-DE", "url": "https://news.example/a"},
+               {"text": "Hafenbericht", "language": "de", "url": "https://news.example/b"}]
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    with Store(str(tmp_path / "s.db")) as store:
+        ids = pipeline.ingest([str(path)], store, analyze=False).ids
+        long, short = (store.get(id_) for id_ in ids)
+    assert (long.article.language.code, long.article.raw.language) == ("en", "de-DE")
+    assert (short.article.language.code, short.article.raw.language) == ("de", "de")
