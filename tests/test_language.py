@@ -216,3 +216,11 @@ def test_a_feed_or_export_language_is_evidence_too(tmp_path):
         long, short = (store.get(id_) for id_ in ids)
     assert (long.article.language.code, long.article.raw.language) == ("en", "de-DE")
     assert (short.article.language.code, short.article.raw.language) == ("de", "de")
+
+
+def test_a_page_without_lang_declares_its_open_graph_locale():
+    page = ('<html><head><title>Calendário</title><meta property="og:locale" content="pt_BR"></head>'
+            "<body><article><p>O calendário da temporada foi divulgado nesta segunda-feira pela organização.</p>"
+            "</article></body></html>")
+    assert html_document(page).language == "pt"
+    assert html_document(page.replace("<html>", '<html lang="es">')).language == "es"  # lang comes first

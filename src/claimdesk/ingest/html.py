@@ -308,16 +308,22 @@ def page_metadata(tree: lxml_html.HtmlElement, url: str | None) -> Document:
 
 
 def page_language(tree: lxml_html.HtmlElement) -> str | None:
-    """The primary language subtag the page declares (<html lang>, else Content-Language)."""
+    """The primary language subtag the page declares: <html lang>, else Content-Language, else
+    its Open Graph locale ("pt_BR"), which pages without a lang attribute often still carry.
+    Evidence for ``analyze.language``, which weighs it against the text."""
     root = tree.getroottree().getroot()
-    declared = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
-    if not declared:
-        for meta in root.iterfind(".//meta[@http-equiv]"):
-            if meta.get("http-equiv", "").lower() == "content-language":
-                declared = meta.get("content")
-                break
+    declared = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+                or _meta(root, "http-equiv", "content-language") or _meta(root, "property", "og:locale"))
     match = _LANG.match((declared or "").strip())
     return match.group(1).lower() if match else None
+
+
+def _meta(root: lxml_html.HtmlElement, attribute: str, name: str) -> str | None:
+    """The content of the page's first <meta> whose ``attribute`` is ``name`` (case-insensitive)."""
+    for meta in root.iterfind(f".//meta[@{attribute}]"):
+        if meta.get(attribute, "").strip().lower() == name:
+            return meta.get("content")
+    return None
 
 
 def host(url: str | None) -> str | None:
