@@ -689,62 +689,63 @@ def claim_retrieval(r: dict) -> list[str]:
 
 
 def match_scale(r: dict) -> list[str]:
-    sizes = sorted(r.get("sizes", {}).items(), key=lambda kv: int(kv[0]))
+    earlier = r.get("earlier", {})
+    current = bool(r.get("sizes"))
+    sizes = sorted((r.get("sizes") or earlier.get("sizes", {})).items(), key=lambda kv: int(kv[0]))
     if not sizes:
         return []
 
+    def claims(n: str) -> str:
+        return f"{int(n):,}" if current else f"{int(n):,} (earlier run)"
+
     def pp(x: dict) -> str:
         return f"{x['p50_ms']:.1f} / {x['p95_ms']:.1f}"
+
+    def cpu(e: dict) -> str:
+        return pp(e["match"]["cpu"]) if "cpu" in e["match"] else "(not measured)"
 
     enc = r["encoder_threads"]
     out = [
         "## Claim matcher at 100,000 and 1,000,000 stored claims (issue 16)",
         "",
-        "`python benchmarks/match_scale.py --json benchmarks/results/match_scale.json` (about an hour on a loaded 2-core machine;",
-        "the base texts' embeddings are cached in `~/.cache/claimdesk/match_scale`)",
+        "`python benchmarks/match_scale.py --json benchmarks/results/match_scale.json [--sizes 100000 1000000]` (about an hour",
+        "per million claims on a loaded 2-core machine; the base texts' embeddings are cached per encoder in",
+        "`~/.cache/claimdesk/match_scale`)",
         "",
         f"`Matcher` grown by `add()` in batches of {r['ingest_batch']:,} claims (never rebuilt) to each size, then one",
         f"`match([tweet], top=5)` per CheckThat 2020 dev tweet ({sizes[0][1]['queries']} queries). The claims are synthetic: "
         f"{r['base_texts']:,} real base texts ({r['snopes_claims']:,} Snopes claims with their titles, {r['sentences']:,} sentences of the",
         "CheckThat debate transcripts and PolNeAR articles) stored first, then variants of them (words replaced by words drawn from",
         "the base texts, dropped, swapped; numbers changed), about 45 per base text at a million. Only the base texts were",
-        "embedded (all-MiniLM-L6-v2); a variant's vector is its base text's plus Gaussian noise (cosine 0.78-0.95 to it),",
-        "renormalised, so the graph holds real embeddings in clusters of near-duplicates. The queries are embedded by the",
-        f"matcher's own encoder, one torch thread. HNSW M={r['hnsw']['M']}, ef_construction={r['hnsw']['ef_construction']} (shipped: "
-        f"{r['hnsw'].get('shipped_ef_construction', r['hnsw']['ef_construction'])}; halved to fit the run in the time), graph built "
-        f"with {r['build_threads']} threads. The machine was shared and loaded (load average 7-11 on its 2 cores): the p95s are",
-        "mostly waits for a core; compare within a row.",
+        f"embedded (the matcher's encoder, `{enc.get('id', 'all-MiniLM-L6-v2') if current else 'all-MiniLM-L6-v2 + fine-tuned layers, float32'}`); a variant's vector is its base text's plus",
+        "Gaussian noise (cosine 0.78-0.95 to it), renormalised, so the graph holds real embeddings in clusters of",
+        "near-duplicates. The queries are embedded by the matcher's own encoder on one torch thread (`corpus/encoder.py`).",
+        f"HNSW M={r['hnsw']['M']}, ef_construction={r['hnsw']['ef_construction']} (shipped: "
+        f"{r['hnsw'].get('shipped_ef_construction', r['hnsw']['ef_construction'])}), graph built with {r['build_threads']} threads. "
+        "The machine was shared and loaded (load average 7-20 on its 2 cores): wall p95s are mostly waits for a core, so",
+        "where measured the CPU time of each call (this process's, `time.process_time`) is given beside them: it does not",
+        "depend on the load.",
         "",
-        "Latency of a whole `match()` call and its stages, p50 / p95 ms (lexical: BM25 top 50; dense: HNSW top 50 and the",
-        "fused matches' cosines; rest: cleaning, tokenising, fusion):",
+        "Latency of a whole `match()` call and its stages, p50 / p95 ms wall (lexical: BM25 top 50; dense: HNSW top 50 and the",
+        "fused matches' cosines; rest: cleaning, tokenising, fusion), and the whole call's CPU ms:",
         "",
-        "| claims | match() | query encoding | lexical | dense | rest | p95 < 50 ms |",
-        "|---|---|---|---|---|---|---|",
-        *(f"| {int(n):,} | **{pp(e['match']['total'])}** | {pp(e['match']['encode'])} | {pp(e['match']['lexical'])} | "
+        "| claims | match() wall | match() CPU | query encoding | lexical | dense | rest | wall p95 < 50 ms |",
+        "|---|---|---|---|---|---|---|---|",
+        *(f"| {claims(n)} | **{pp(e['match']['total'])}** | **{cpu(e)}** | {pp(e['match']['encode'])} | {pp(e['match']['lexical'])} | "
           f"{e['match']['dense']['p50_ms']:.2f} / {e['match']['dense']['p95_ms']:.2f} | "
           f"{e['match']['rest']['p50_ms']:.2f} / {e['match']['rest']['p95_ms']:.2f} | {'yes' if e['p95_under_50ms'] else 'no'} |"
           for n, e in sizes),
         "",
-        f"At {int(sizes[-1][0]):,} claims the whole call's p95 is {sizes[-1][1]['match']['total']['p95_ms']:.0f} ms, over the 50 ms asked: "
-        f"embedding the query alone is {pp(sizes[-1][1]['match']['encode'])} ms on this machine; of the index stages, BM25 "
-        f"({pp(sizes[-1][1]['match']['lexical'])} ms) is the cost that grows with the collection, as a tweet's words hold hundreds of "
-        "thousands of postings there; the HNSW stage stays around a millisecond.",
-        *("",) * any("pruned_top50" in e["lexical"] for _, e in sizes),
-        *(f"At {int(n):,} claims the `match()` figures were taken with a MaxScore `top` (exact, since dropped): p50 / p95 "
-          f"{pp(e['lexical']['pruned_top50'])} ms against {pp(e['lexical']['anchor_exhaustive_top50'])} ms for scoring every "
-          f"posting into an accumulator (also dropped; the shipped `top` merges the lists by a sort as before), same top 50 for "
-          f"{e['lexical']['identical_top50']}/{e['queries']}." for n, e in sizes
-          if "pruned_top50" in e["lexical"]),
+        "Anchors in the same run, p50 / p95 ms a query, wall and CPU. BM25: `LexicalIndex.top` (every posting scored; the",
+        "parts summed in an array as long as the collection when the postings are many) against the index as it scored before",
+        "(the lists merged by a sort, normalisation recomputed per query), whose top 50 and scores it must equal. Dense: the",
+        "HNSW graph as shipped against exact search (numpy, every vector), recall of the exact top 10 / top 50:",
         "",
-        "Anchors in the same run, p50 / p95 ms a query. BM25: `LexicalIndex.top` (every posting scored; the claims' length",
-        "normalisation cached per collection size) against the index as it scored before (normalisation recomputed per",
-        "query), whose top 50 and scores it must equal. Dense: the HNSW graph as shipped against exact search (numpy,",
-        "every vector), recall of the exact top 10 / top 50:",
-        "",
-        "| claims | BM25 top 50 | anchor: BM25 before | same top 50 | HNSW top 50 | anchor: exact | recall@10 | recall@50 |",
+        "| claims | BM25 top 50 wall / CPU | anchor: BM25 before, wall / CPU | same top 50 | HNSW top 50 | anchor: exact | recall@10 | recall@50 |",
         "|---|---|---|---|---|---|---|---|",
-        *(f"| {int(n):,} | {pp(e['lexical']['top50']) if 'top50' in e['lexical'] else '(not measured)'} | "
-          f"{pp(e['lexical']['anchor_unique_sort_top50']) if 'top50' in e['lexical'] else '(not measured)'} | "
+        *(f"| {claims(n)} | {pp(e['lexical']['top50'])} / {pp(e['lexical']['top50_cpu']) if 'top50_cpu' in e['lexical'] else '(no CPU figure)'} | "
+          f"{pp(e['lexical']['anchor_unique_sort_top50'])} / "
+          f"{pp(e['lexical']['anchor_unique_sort_top50_cpu']) if 'anchor_unique_sort_top50_cpu' in e['lexical'] else '(no CPU figure)'} | "
           f"{e['lexical']['identical_top50']}/{e['queries']} | {pp(e['dense']['shipped_top50'])} | "
           f"{pp(e['dense']['anchor_exact_numpy'])} | {e['dense']['shipped_top10']['recall']:.3f} | "
           f"{e['dense']['shipped_top50']['recall']:.3f} |" for n, e in sizes),
@@ -753,7 +754,7 @@ def match_scale(r: dict) -> list[str]:
         "",
         "| claims | ef | ms p50 / p95 | recall@10 | recall@50 |",
         "|---|---|---|---|---|",
-        *(f"| {int(n):,} | {ef} | {pp(x)} | {x['recall_at_10']:.3f} | {x['recall_at_50']:.3f} |"
+        *(f"| {claims(n)} | {ef} | {pp(x)} | {x['recall_at_10']:.3f} | {x['recall_at_50']:.3f} |"
           for n, e in sizes for ef, x in e["dense"]["ef"].items()),
         "",
         "Build, memory and disk. Build: seconds inside `add()` from empty to that size (lexical / vector shares), and the",
@@ -764,26 +765,55 @@ def match_scale(r: dict) -> list[str]:
         "| claims | build s (lexical / vectors) | last batch s | words | RSS MiB (anchor copy) | disk MiB | save s | load s |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for n, e in sizes:
+    for label, e in ((claims(n), e) for n, e in sizes):
         b, d = e["build"], e.get("disk", {})
         files = ", ".join(f"{k} {v / 2 ** 20:.0f}" for k, v in d.get("files", {}).items() if v >= 2 ** 20)
-        out.append(f"| {int(n):,} | {b['add_s']:.0f} ({b['lexical_s']:.0f} / {b['vectors_s']:.0f}) | {b['batches'][-1][1]:.1f} | "
+        out.append(f"| {label} | {b['add_s']:.0f} ({b['lexical_s']:.0f} / {b['vectors_s']:.0f}) | {b['batches'][-1][1]:.1f} | "
                    f"{e['lexical']['words']:,} | {e['memory']['rss_mib']:,.0f} ({e['anchor_vectors_mib']:,.0f}) | "
                    f"{d.get('total_bytes', 0) / 2 ** 20:,.0f} ({files}) | {d.get('save_s', float('nan')):.1f} | "
                    f"{d.get('load_s', float('nan')):.1f} |")
-    out += [
-        "",
-        f"Query encoding, one tweet a call, torch's default two threads against one (interleaved, {enc['queries']} tweets): "
-        f"p50 / p95 {pp(enc['two_threads'])} ms with two, {pp(enc['one_thread'])} ms with one "
-        f"({enc['two_threads']['p50_ms'] / enc['one_thread']['p50_ms']:.1f}x at p50). On a shared, loaded machine two",
-        "threads wait on each other; the run above uses one.",
-        "",
-    ]
+    if "shipped" in enc:
+        names = {"shipped": "shipped: one thread, bfloat16 products", "fp32_one_thread": "float32, one thread (queries before)",
+                 "fp32_two_threads": "float32, torch's default two threads"}
+        out += ["", f"Query encoding, one tweet a call, interleaved ({enc['queries']} tweets), p50 / p95 ms:", "",
+                "| encoder | wall | CPU |", "|---|---|---|",
+                *(f"| {label} | {pp(enc[k]['wall'])} | {pp(enc[k]['cpu'])} |" for k, label in names.items()), ""]
+    for n, x in sorted(r.get("lexical_synthetic", {}).items(), key=lambda kv: int(kv[0])):
+        out += [f"BM25 alone on {int(n):,} synthetic documents (`--lexical-synthetic {n}`: 14 words each and queries of 12, drawn "
+                "from 30,000 by Zipf's law, so every query holds words of most documents; harder than the tweets), CPU ms a query "
+                f"p50 / p95: `LexicalIndex.top` {pp(x['top50_cpu'])}, anchor (the lists merged by a sort, as before) "
+                f"{pp(x['anchor_unique_sort_top50_cpu'])}; same top 50 for {x['identical_top50']}/{x['queries']} "
+                f"({x['machine']['date']}).", ""]
+    if not current and earlier:
+        out += [f"The index tables are the earlier run's ({earlier['date']}), made before this session's encoder and BM25 "
+                "changes (float32 queries on one thread, BM25 lists merged by a sort); see the note.", ""]
+    if r.get("note"):
+        out += [f"Note: {r['note']}", ""]
     built = r.get("build_machine")
     if built:
         out += [f"Indexes built, and build, memory and disk measured, on {built['description']}, {built['date']}; the query "
                 "figures were measured again on the saved indexes after the lexical change (`--remeasure`), as below.", ""]
     return out
+
+
+def _fragments_skipped(r: dict) -> list[str]:
+    """Rows of the grouping alone measured again with fragments left unembedded, if it was."""
+    x = r.get("grouping_alone_fragments_skipped")
+    if not x:
+        return []
+    rest = x["group_cpu_s"] - x.get("model_load_cpu_s", 0) - x["encode_cpu_s"]
+    return [
+        f"| grouping alone, fragments not embedded ({x['when']}): {x['claims']:,} claims | {x['group_cpu_s']:.0f} | "
+        f"{x['group_s']:.0f} | |",
+        f"| of which loading the sentence model | {x.get('model_load_cpu_s', 0):.0f} | {x.get('model_load_s', 0):.0f} | |",
+        f"| of which embedding {x['encoded']:,} texts | {x['encode_cpu_s']:.0f} | {x['encode_s']:.0f} | |",
+        f"| of which matching, deciding, writing rows | {rest:.0f} | "
+        f"{x['group_s'] - x.get('model_load_s', 0) - x['encode_s']:.0f} | |",
+        "",
+        f"With fragments not embedded, the grouping alone is **{100 * x['group_cpu_s'] / r['ingest_off_cpu_s']:.1f}%** of the "
+        f"anchor's ingest CPU ({100 * (x['group_cpu_s'] - x.get('model_load_cpu_s', 0)) / r['ingest_off_cpu_s']:.1f}% without "
+        "loading the model).",
+    ]
 
 
 def claim_groups(r: dict) -> list[str]:
@@ -793,11 +823,14 @@ def claim_groups(r: dict) -> list[str]:
     out = [
         "## Claim groups at ingest: what matching costs (issue 16)",
         "",
-        "`python benchmarks/claim_groups.py --json benchmarks/results/claim_groups.json [--pairs pairs.txt]`",
+        "`python benchmarks/claim_groups.py --json benchmarks/results/claim_groups.json [--documents N] [--pairs pairs.txt]`",
         "",
-        f"The {r['documents']:,} documents of section 3, ingested by `claimdesk ingest` in fresh processes, in the same run:",
-        "matching off (`CLAIMDESK_CLAIM_GROUPS=off`, the anchor) and on. Then the claims of a copy of the matching-off store",
-        "are grouped in one more fresh process by the function ingest calls (`store.groups.group_articles`), timed in parts.",
+        (f"The {r['documents']:,} documents of section 3" if r["documents"] >= 1000 else
+         f"{r['documents']:,} of the 1,000 documents of section 3 (drawn at random, seeded: `--documents {r['documents']}`)")
+        + ", ingested by `claimdesk ingest` in fresh processes, in the same run",
+        "and at the same time: matching off (`CLAIMDESK_CLAIM_GROUPS=off`, the anchor) and on, each charged its own CPU. The",
+        "claims of a copy of the matching-off store are grouped in one more fresh process by the function ingest calls",
+        f"(`store.groups.group_articles`), timed in parts; encoder `{alone.get('encoder', 'all-MiniLM-L6-v2')}` (`corpus/encoder.py`).",
         "CPU seconds (user + system, every thread) are the figure to compare: the machine is shared, and wall time also",
         "counts waiting for a core.",
         "",
@@ -814,6 +847,7 @@ def claim_groups(r: dict) -> list[str]:
         f"| of which embedding {alone['encoded']:,} texts | {alone['encode_cpu_s']:.0f} | {alone['encode_s']:.0f} | |",
         f"| of which matching, deciding, writing rows | {rest_cpu:.0f} | "
         f"{alone['group_s'] - alone.get('model_load_s', 0) - alone['encode_s']:.0f} | |",
+        *_fragments_skipped(r),
         "",
         f"Matching costs **{100 * r['grouping_alone_share_of_ingest_cpu']:.1f}%** of the anchor's ingest CPU time measured alone "
         f"({100 * r['grouping_without_model_load_share_cpu']:.1f}% without loading the model)"
@@ -832,6 +866,17 @@ def claim_groups(r: dict) -> list[str]:
         f"(shortened or longer) quotation {reasons.get('contained', 0):,}; started a group {reasons.get('new', 0):,}.",
         "",
     ]
+    precision = load("encoder_precision")
+    if precision:
+        f32, b16 = precision["fp32"], precision["bf16"]
+        out += ["The encoder change (one thread, bfloat16 products where native: `corpus/encoder.py`) checked on CheckThat 2020 "
+                f"train (`python benchmarks/encoder_precision.py --json benchmarks/results/encoder_precision.json`; all "
+                f"{f32['claimdesk']['queries']} tweets against {precision['claims']:,} claims, dev not looked at): MAP@5 "
+                f"{b16['claimdesk']['map_at_5']:.4f} with bfloat16 against {f32['claimdesk']['map_at_5']:.4f} with float32 "
+                f"(BM25 alone {f32['bm25']['map_at_5']:.4f}), Recall@5 {b16['claimdesk']['recall_at_5']:.4f} / "
+                f"{f32['claimdesk']['recall_at_5']:.4f}; embedding the claims {b16['embed_claims_cpu_s']:.0f} against "
+                f"{f32['embed_claims_cpu_s']:.0f} CPU s; cosine of the two encoders' claim vectors >= "
+                f"{precision['cosine_between']['min']:.5f}. {precision['machine']['description']}, {precision['machine']['date']}.", ""]
     bands = r.get("pair_bands")
     if bands:
         out += ["Each claim's nearest claim in another article, by cosine band, and how many the rules call the same claim",

@@ -87,3 +87,36 @@ def test_rows_of_an_unknown_encoder_are_reembedded_when_the_next_articles_are_gr
         put(again, [("The ministry", "said", GRAIN)], outlet="two.example")
         rows = stored(again)
         assert {name for name, _ in rows.values()} == {"encoder-a"} and made_by(encode, rows)
+
+
+def test_fragments_are_stored_without_a_vector_and_never_embedded(store, monkeypatch):
+    seen: list[str] = []
+    encode = stand_in("encoder-a")
+
+    def watched(texts):
+        seen.extend(texts)
+        return encode(texts)
+
+    watched.id = "encoder-a"
+    monkeypatch.setattr(groups, "_encoder", watched)
+    first = put(store, [("Mammadov", "claimed", MINES), ("He", "said", "the effort"), ("She", "said", "Zika funding")],
+                outlet="one.example")
+    second = put(store, [("The ministry", "said", GRAIN), ("It", "said", "the effort")], outlet="two.example")
+    assert groups.fragment("the effort") and not groups.fragment(MINES)
+    assert not any(groups.fragment(t) for t in seen) and seen
+    with store.engine.connect() as connection:
+        rows = connection.execute(text("SELECT reason, length(vector) FROM claim_index ORDER BY pk")).all()
+    assert [(reason, size > 0) for reason, size in rows] == [
+        ("new", True), ("new", False), ("new", False), ("new", True), ("new", False)]
+    assert groups.group_of(store, second, 1) == [] and groups.group_of(store, first, 1) == []  # never grouped
+    index = groups._index(store)
+    assert index.count == 2 and len(index.matcher) == 2 and index.held == max(_pks(store))
+    groups.save(store)
+    with Store(store.url) as again:  # the saved cache fits the rows (fragments are not counted)
+        put(again, [("Mammadov", "said", MINES)], outlet="three.example")
+        assert groups._index(again).count == 3 and groups.reembed(again) == 0
+
+
+def _pks(store):
+    with store.engine.connect() as connection:
+        return list(connection.execute(text("SELECT pk FROM claim_index")).scalars())

@@ -5,7 +5,7 @@ claim vectors (the CheckThat claims and noisy copies), grown 10,000 at a time, o
 same graph settings, on a loaded 2-core machine: hnswlib built in 80 s and answered in
 1.0 ms a query, faiss's HNSWFlat 68 s and 0.5 ms, both with recall@10 of the exact
 neighbours >= 0.999; exact numpy search took 16 ms a query (about 300 ms at a million).
-faiss is faster, but both are a rounding error beside embedding the query (100+ ms), and
+faiss is faster, but both are a rounding error beside embedding the query (15-30 ms of CPU), and
 hnswlib is the better fit for a claim collection that grows beside a database:
 
 - it grows in place (``resize_index`` then ``add_items``) with our own labels (a claim's
@@ -18,7 +18,7 @@ hnswlib is the better fit for a claim collection that grows beside a database:
 Settings: M=16 links a node, ef_construction=200, ef at query time max(200, 2k). At 100,000
 claims (``benchmarks/match_scale.py``: real claim embeddings and noisy near-duplicates of them,
 a graph built with ef_construction=100) the matcher's top 50 held 0.954 of the exact top 50 at
-ef=100 (0.5 ms a query) and 0.982 at ef=200 (0.8 ms): the query's embedding costs 50 ms or
+ef=100 (0.5 ms a query) and 0.982 at ef=200 (0.8 ms): the query's embedding costs 15 ms of CPU or
 more, so the recall is worth the fraction of a millisecond. At 1,000,000 claims (the same
 settings, about 45 noisy near-duplicates of each real embedding) recall fell: of the exact top
 10, 0.81 at ef=100, 0.92 at ef=200 and 0.95 at ef=400 (1.2 ms); of the top 50, 0.71 / 0.81 /

@@ -30,6 +30,9 @@ Where things live, and why:
   claims, the rows another encoder made (or an unknown one: rows from before 0016) are
   embedded again with its own and rewritten (``reembed``), and a cache folder made by
   another encoder is rebuilt from the rows. Stored vectors are never mixed.
+- **Fragments are not embedded** (``fragment``: rule 0 of ``corpus.groups``, fewer than 4
+  words): they can neither join a group nor be joined, so their row has no vector, the
+  matcher never holds them, and embedding them (about a fifth of the claims) is saved.
 - **Grouping is serialised**: the catch-up, the matching and the new rows are one write
   transaction (the store's write lock), so two ingest processes never both start a group
   for the same claim; embedding (the cost) runs before it, batched over the articles.
@@ -196,7 +199,8 @@ def _load(index: _Index, connection: Connection) -> None:
         held, count = int(meta["held"]), int(meta["count"])
         if meta.get("encoder") != encoder_name():
             return  # made from another encoder's vectors (or by a version that did not say): rebuilt
-        rows = connection.scalar(select(func.count()).select_from(claim_index).where(claim_index.c.pk <= held))
+        rows = connection.scalar(select(func.count()).select_from(claim_index)
+                                 .where(claim_index.c.pk <= held, _has_vector()))
         last = connection.scalar(select(func.count()).select_from(claim_index).where(claim_index.c.pk == held))
         if rows != count or (held and not last):
             return  # the database is not the one the cache was made from (reset, rows deleted)
@@ -239,6 +243,8 @@ def _catch_up(index: _Index, connection: Connection) -> None:
         ).all()
         if not rows:
             return
+        last = rows[-1].pk
+        rows = [r for r in rows if r.vector]  # a fragment's row has no vector: never in the matcher
         texts = [rules.claim_text(r.content or "") for r in rows]
         name = encoder_name()
         current = [(t, r) for t, r in zip(texts, rows) if r.encoder == name]
@@ -246,7 +252,7 @@ def _catch_up(index: _Index, connection: Connection) -> None:
         index.memo.remember([t for t, _ in current], [np.frombuffer(r.vector, dtype="<f4") for _, r in current])
         index.matcher.add([Claim(str(r.pk), t) for r, t in zip(rows, texts)])
         index.memo.clear()
-        index.held, index.count = rows[-1].pk, index.count + len(rows)
+        index.held, index.count = last, index.count + len(rows)
         index.unsaved += len(rows)
 
 
@@ -279,8 +285,21 @@ _REEMBED_CHUNK = 1000
 
 
 def _stale(name: str):
+    """Rows whose vector another (or an unknown) encoder made; a fragment's row has none."""
     i = claim_index.c
-    return or_(i.encoder.is_(None), i.encoder != name)
+    return and_(or_(i.encoder.is_(None), i.encoder != name), _has_vector())
+
+
+def _has_vector():
+    return func.length(claim_index.c.vector) > 0
+
+
+def fragment(text: str) -> bool:
+    """A content the grouping rules never group (``corpus.groups`` rule 0: fewer than
+    ``MIN_WORDS`` words, stop words out), neither joining a group nor joined by a later
+    claim: it is stored without a vector and never embedded nor matched. On the benchmark's
+    documents (BENCHMARKS.md, "Claim groups at ingest") that is 23% of the claims."""
+    return len(set(rules.tokens(text))) < rules.MIN_WORDS
 
 
 def reembed(store: Store) -> int:
@@ -396,7 +415,8 @@ def group_articles(store: Store, article_ids: Sequence[str] | None = None, *,
         docs = list(by_doc.items())
         for start in range(0, len(docs), 200):  # embed 200 articles' claims at a time, outside the lock
             batch = docs[start:start + 200]
-            texts = list(dict.fromkeys(rules.claim_text(r.content or "") for _, rs in batch for r in rs))
+            texts = list(dict.fromkeys(t for t in (rules.claim_text(r.content or "") for _, rs in batch for r in rs)
+                                       if not fragment(t)))
             try:
                 index.memo.remember(texts, encoder()(texts))
             except Exception as err:  # each article then embeds its own, and fails alone if it must
@@ -424,9 +444,11 @@ def _group_one(store: Store, index: _Index, doc_pk: int, rows: list) -> tuple[in
     from claimdesk.corpus.match import Claim
 
     texts = [rules.claim_text(r.content or "") for r in rows]
-    vectors = index.memo(texts)
+    whole = [t for t in texts if not fragment(t)]
+    known = dict(zip(whole, index.memo(whole)))
+    vectors = [known.get(t) for t in texts]  # None: a fragment
     name = encoder_name()
-    new_rows = []
+    new_rows, last = [], 0
     with store._writing() as connection:
         _catch_up(index, connection)
         # rows another process grouped meanwhile are not grouped again
@@ -434,8 +456,10 @@ def _group_one(store: Store, index: _Index, doc_pk: int, rows: list) -> tuple[in
         ungrouped = [(r, t, v) for r, t, v in zip(rows, texts, vectors) if r.seq not in done]
         if not ungrouped:
             return 0, 0
-        found = index.matcher.match([t for _, t, _ in ungrouped], top=rules.CANDIDATES,
-                                    min_similarity=rules.MIN_SIMILARITY) if len(index.matcher) else [[] for _ in ungrouped]
+        matched = [t for _, t, v in ungrouped if v is not None]
+        found = iter(index.matcher.match(matched, top=rules.CANDIDATES, min_similarity=rules.MIN_SIMILARITY)
+                     if len(index.matcher) and matched else [[] for _ in matched])
+        found = [next(found) if v is not None else [] for _, _, v in ungrouped]
         stored = _candidates(connection, {int(m.claim.id) for ms in found for m in ms})
         at, joins = _now(), 0
         for (row, text, vector), matches in zip(ungrouped, found):
@@ -445,7 +469,8 @@ def _group_one(store: Store, index: _Index, doc_pk: int, rows: list) -> tuple[in
             decision = rules.decide(rules.NewClaim(text, doc_pk, row.url), candidates)
             pk = connection.execute(
                 insert(claim_index).returning(claim_index.c.pk),
-                {"doc_pk": doc_pk, "seq": row.seq, "vector": np.asarray(vector, dtype="<f4").tobytes(),
+                {"doc_pk": doc_pk, "seq": row.seq,
+                 "vector": np.asarray(vector, dtype="<f4").tobytes() if vector is not None else b"",
                  "encoder": name,
                  "group_pk": decision.group if decision.group is not None else 0,
                  "matched_pk": decision.candidate.claim if decision.candidate else None,
@@ -455,13 +480,15 @@ def _group_one(store: Store, index: _Index, doc_pk: int, rows: list) -> tuple[in
             if decision.group is None:
                 connection.execute(update(claim_index).where(claim_index.c.pk == pk).values(group_pk=pk))
             joins += decision.group is not None
-            new_rows.append((pk, text, vector))
+            last = pk
+            if vector is not None:
+                new_rows.append((pk, text, vector))
     # committed: only now may the matcher learn them (in pk order, the order a rebuild adds them)
     index.memo.remember([t for _, t, _ in new_rows], [v for _, _, v in new_rows])
     index.matcher.add([Claim(str(pk), t) for pk, t, _ in new_rows])
-    index.held, index.count = new_rows[-1][0], index.count + len(new_rows)
+    index.held, index.count = last, index.count + len(new_rows)
     index.unsaved += len(new_rows)
-    return len(new_rows), joins
+    return len(ungrouped), joins
 
 
 def _candidates(connection: Connection, pks: set[int]) -> dict[int, tuple[int, int, str | None, bool]]:
