@@ -690,13 +690,16 @@ def claim_retrieval(r: dict) -> list[str]:
 
 def match_scale(r: dict) -> list[str]:
     earlier = r.get("earlier", {})
-    current = bool(r.get("sizes"))
-    sizes = sorted((r.get("sizes") or earlier.get("sizes", {})).items(), key=lambda kv: int(kv[0]))
+    now = r.get("sizes") or {}
+    current = bool(now)
+    # this run's sizes, then the earlier run's sizes this one did not build (labelled)
+    sizes = sorted([*now.items(), *((f"{n}e", e) for n, e in earlier.get("sizes", {}).items() if n not in now)],
+                   key=lambda kv: (int(kv[0].rstrip("e")), kv[0]))
     if not sizes:
         return []
 
     def claims(n: str) -> str:
-        return f"{int(n):,}" if current else f"{int(n):,} (earlier run)"
+        return f"{int(n.rstrip('e')):,}" + (" (earlier run)" if n.endswith("e") else "")
 
     def pp(x: dict) -> str:
         return f"{x['p50_ms']:.1f} / {x['p95_ms']:.1f}"
@@ -726,8 +729,9 @@ def match_scale(r: dict) -> list[str]:
         "where measured the CPU time of each call (this process's, `time.process_time`) is given beside them: it does not",
         "depend on the load.",
         "",
-        "Latency of a whole `match()` call and its stages, p50 / p95 ms wall (lexical: BM25 top 50; dense: HNSW top 50 and the",
-        "fused matches' cosines; rest: cleaning, tokenising, fusion), and the whole call's CPU ms:",
+        "Latency of a whole `match()` call and its stages, p50 / p95 ms wall (lexical: BM25 over the claims sharing a word with",
+        "the tweet, `LexicalIndex.scores`; dense: HNSW top 50 and the candidates' cosines; rest: cleaning, tokenising, fusion and",
+        "reranking), and the whole call's CPU ms:",
         "",
         "| claims | match() wall | match() CPU | query encoding | lexical | dense | rest | wall p95 < 50 ms |",
         "|---|---|---|---|---|---|---|---|",
@@ -741,7 +745,7 @@ def match_scale(r: dict) -> list[str]:
         "(the lists merged by a sort, normalisation recomputed per query), whose top 50 and scores it must equal. Dense: the",
         "HNSW graph as shipped against exact search (numpy, every vector), recall of the exact top 10 / top 50:",
         "",
-        "| claims | BM25 top 50 wall / CPU | anchor: BM25 before, wall / CPU | same top 50 | HNSW top 50 | anchor: exact | recall@10 | recall@50 |",
+        "| claims | BM25 top 50: wall p50 / p95, CPU p50 / p95 | anchor: BM25 before, the same | same top 50 | HNSW top 50 | anchor: exact | recall@10 | recall@50 |",
         "|---|---|---|---|---|---|---|---|",
         *(f"| {claims(n)} | {pp(e['lexical']['top50'])} / {pp(e['lexical']['top50_cpu']) if 'top50_cpu' in e['lexical'] else '(no CPU figure)'} | "
           f"{pp(e['lexical']['anchor_unique_sort_top50'])} / "
@@ -784,8 +788,14 @@ def match_scale(r: dict) -> list[str]:
                 f"p50 / p95: `LexicalIndex.top` {pp(x['top50_cpu'])}, anchor (the lists merged by a sort, as before) "
                 f"{pp(x['anchor_unique_sort_top50_cpu'])}; same top 50 for {x['identical_top50']}/{x['queries']} "
                 f"({x['machine']['date']}).", ""]
-    if not current and earlier:
-        out += [f"The index tables are the earlier run's ({earlier['date']}), made before this session's encoder and BM25 "
+    before = [(n, e) for n, e in sorted(earlier.get("sizes", {}).items(), key=lambda kv: int(kv[0])) if n in now]
+    if before:
+        out += ["Before this session's encoder and BM25 changes (the earlier run, " + earlier["date"] + ", load 7-11; float32 "
+                "queries on one thread, BM25 lists merged by a sort, no reranking), `match()` p50 / p95 wall: "
+                + "; ".join(f"{int(n):,} claims {pp(e['match']['total'])} ms (query encoding {pp(e['match']['encode'])}, "
+                            f"BM25 {pp(e['match']['lexical'])})" for n, e in before) + ".", ""]
+    if earlier and any(n.endswith("e") for n, _ in sizes):
+        out += [f"Rows marked (earlier run) are from {earlier['date']}, made before this session's encoder and BM25 "
                 "changes (float32 queries on one thread, BM25 lists merged by a sort); see the note.", ""]
     if r.get("note"):
         out += [f"Note: {r['note']}", ""]
