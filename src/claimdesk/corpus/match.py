@@ -309,8 +309,12 @@ class Matcher:
             progress(len(chunk))
         return len(chunk)
 
-    def match(self, texts: Sequence[str], *, top: int = 5, min_similarity: float | None = None) -> list[list[Match]]:
-        """The ``top`` best matches of each text, best first."""
+    def match(self, texts: Sequence[str], *, top: int = 5, min_similarity: float | None = None,
+              rerank: bool = True) -> list[list[Match]]:
+        """The ``top`` best matches of each text, best first. ``rerank=False`` keeps the fused
+        order: grouping at ingest decides by cosine among the candidates anyway, and the
+        reranker's features (each candidate tokenised again per query) made its matching
+        about five times dearer."""
         if not self.claims or not texts:
             return [[] for _ in texts]
         cleaned = [query_text(t) for t in texts]
@@ -323,7 +327,7 @@ class Matcher:
             lexical = [n for n, _ in best(documents, bm25, CANDIDATES)]
             dense = [int(n) for n in dense]
             fused = fuse(lexical, dense)
-            if self.reranker is not None and fused:
+            if rerank and self.reranker is not None and fused:
                 pool, rows = self.candidate_rows(words, query, lexical, dense, (documents, bm25),
                                                  float(dense_cosines[0]))
                 fused = reranked(pool, rerank_score(rows, self.reranker), fused)

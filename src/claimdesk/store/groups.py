@@ -457,7 +457,8 @@ def _group_one(store: Store, index: _Index, doc_pk: int, rows: list) -> tuple[in
         if not ungrouped:
             return 0, 0
         matched = [t for _, t, v in ungrouped if v is not None]
-        found = iter(index.matcher.match(matched, top=rules.CANDIDATES, min_similarity=rules.MIN_SIMILARITY)
+        found = iter(index.matcher.match(matched, top=rules.CANDIDATES, min_similarity=rules.MIN_SIMILARITY,
+                                         rerank=False)  # the rules decide by cosine
                      if len(index.matcher) and matched else [[] for _ in matched])
         found = [next(found) if v is not None else [] for _, _, v in ungrouped]
         stored = _candidates(connection, {int(m.claim.id) for ms in found for m in ms})
