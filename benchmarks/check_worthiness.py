@@ -44,6 +44,11 @@ CANDIDATES = {
     "embedding+hand": ({"blocks": ["embedding", "hand"]}, "MiniLM embedding and surface cues + logistic regression"),
     "combined": ({"blocks": ["tfidf", "embedding", "hand"]},
                  "mean of the tfidf+hand and embedding+hand models' probabilities (the shipped configuration)"),
+    "embedding+hand+nearest": ({"blocks": ["embedding", "hand"], "nearest": True},
+                               "embedding+hand, plus the cosine to the closest check-worthy training sentences "
+                               "of other transcripts"),
+    "combined+nearest": ({"blocks": ["tfidf", "embedding", "hand"], "nearest": True},
+                         "combined, its embedding model also seeing the closest check-worthy training sentences"),
     "combined+context": ({"blocks": ["tfidf", "embedding", "hand"], "context": True},
                          "combined, the embedding model also seeing the previous sentence's embedding and cues"),
 }
@@ -83,7 +88,8 @@ def cost(transcripts, config: dict, n: int = 1000) -> dict:
     embedder = tcw.cached_embedder()
     texts = [x for t in transcripts for x in t.texts]
     model = cw.train(texts, [y for t in transcripts for y in t.labels], embedder.encode,
-                     [x for t in transcripts for x in cw.previous_texts(t.texts)], config)
+                     [x for t in transcripts for x in cw.previous_texts(t.texts)], config,
+                     [i for i, t in enumerate(transcripts) for _ in t.texts])
     sample = random.Random(0).sample(texts, n)
     cold = Embedder(sentence_model(), batch_size=32)
     cold.encode(["warm up"])

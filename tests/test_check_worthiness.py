@@ -17,7 +17,7 @@ def test_parse_line_reads_the_task_tsv():
     assert cw.parse_line("3\tHOLT\tGood evening.") == (3, "HOLT", "Good evening.", None)
     with pytest.raises(ValueError, match="line_number"):
         cw.parse_line("x\tHOLT\tGood evening.")
-    with pytest.raises(ValueError, match="fields"):
+    with pytest.raises(ValueError, match="field"):
         cw.parse_line("just some text")
     assert cw.is_header("line_number\tspeaker\ttext\tlabel")
 

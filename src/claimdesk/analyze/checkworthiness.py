@@ -38,6 +38,7 @@ _ALLOWED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections."
 DEFAULTS: dict[str, Any] = {
     "blocks": ["tfidf", "embedding", "hand"],  # which evidence the model uses
     "context": False,  # also the previous sentence's embedding and cues
+    "nearest": False,  # also the cosine to the closest check-worthy training sentences (of other transcripts)
     "tfidf_C": 1.0,
     "embedding_C": 1.0,
     "ngram_range": [1, 2],
@@ -130,6 +131,8 @@ class CheckWorthiness:
     tfidf_lr: Any = None
     embedding_lr: Any = None  # StandardScaler + LogisticRegression pipeline
     hand_lr: Any = None  # only when neither n-grams nor embeddings are used
+    positives: Any = None  # unit embeddings of the check-worthy training sentences ("nearest")
+    positive_groups: Any = None  # their transcripts, so a training sentence is not its own neighbour
     meta: dict = field(default_factory=dict)
 
     def _blocks(self) -> set[str]:
@@ -141,8 +144,18 @@ class CheckWorthiness:
             hand = np.hstack([hand, hand_features(previous if previous is not None else [""] * len(texts))])
         return hand
 
-    def _dense(self, texts, previous, embed: Embed | None, hand: np.ndarray) -> np.ndarray:
+    def _nearest(self, emb: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
+        """Closest and mean of the 3 closest check-worthy sentences: politicians repeat what gets checked."""
+        sims = emb @ self.positives.T
+        if groups is not None:
+            sims[np.asarray(groups)[:, None] == self.positive_groups[None, :]] = -1.0
+        top = np.sort(sims, axis=1)[:, -3:]
+        return np.column_stack([top[:, -1], top.mean(axis=1)])
+
+    def _dense(self, texts, previous, embed: Embed | None, hand: np.ndarray, groups=None) -> np.ndarray:
         parts = [embed(list(texts))]
+        if self.config.get("nearest"):
+            parts.append(self._nearest(parts[0], groups))
         if self.config["context"]:
             prev = list(previous) if previous is not None else [""] * len(texts)
             parts.append(embed(prev) * np.array([[float(bool(p))] for p in prev]))
@@ -188,8 +201,12 @@ def _lr(C: float, solver: str = "lbfgs"):
 
 
 def train(texts: Sequence[str], labels: Sequence[int], embed: Embed | None = None,
-          previous: Sequence[str] | None = None, config: dict | None = None) -> CheckWorthiness:
-    """Fit the model on labelled sentences; the one code path for cross-validation and shipping."""
+          previous: Sequence[str] | None = None, config: dict | None = None,
+          groups: Sequence[int] | None = None) -> CheckWorthiness:
+    """Fit the model on labelled sentences; the one code path for cross-validation and shipping.
+
+    ``groups`` (the transcript of each sentence) is needed by the "nearest" feature only.
+    """
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
@@ -206,8 +223,13 @@ def train(texts: Sequence[str], labels: Sequence[int], embed: Embed | None = Non
         model.scaler = StandardScaler().fit(hand)
         model.tfidf_lr = _lr(cfg["tfidf_C"], "liblinear").fit(model._sparse(texts, hand), y)
     if "embedding" in blocks:
+        if cfg.get("nearest"):
+            if groups is None:
+                raise ValueError("the nearest feature needs each sentence's transcript (groups)")
+            model.positives = embed([t for t, lab in zip(texts, y) if lab == 1]).astype(np.float32)
+            model.positive_groups = np.asarray(groups)[y == 1].astype(np.int64)
         model.embedding_lr = make_pipeline(StandardScaler(), _lr(cfg["embedding_C"]))
-        model.embedding_lr.fit(model._dense(texts, previous, embed, hand), y)
+        model.embedding_lr.fit(model._dense(texts, previous, embed, hand, groups), y)
     if not blocks & {"tfidf", "embedding"}:
         model.hand_lr = make_pipeline(StandardScaler(), _lr(1.0)).fit(hand, y)
     return model
@@ -229,7 +251,8 @@ def save(model: CheckWorthiness, out_dir: Path = WEIGHTS) -> Path:
             json.dump({"terms": terms, "idf": [round(float(x), 6) for x in model.word_vec.idf_]}, f)
     path = out_dir / WEIGHTS_FILE
     sio.dump({"config": model.config, "hand_features": list(HAND_NAMES), "scaler": model.scaler,
-              "tfidf_lr": model.tfidf_lr, "embedding_lr": model.embedding_lr, "hand_lr": model.hand_lr}, path)
+              "tfidf_lr": model.tfidf_lr, "embedding_lr": model.embedding_lr, "hand_lr": model.hand_lr,
+              "positives": model.positives, "positive_groups": model.positive_groups}, path)
     return path
 
 
@@ -249,7 +272,8 @@ def load_weights(weights_dir: Path = WEIGHTS) -> CheckWorthiness:
     if list(obj["hand_features"]) != list(HAND_NAMES):
         raise ValueError(f"{path}: weights were trained for other surface features; retrain")
     model = CheckWorthiness({**DEFAULTS, **obj["config"]}, scaler=obj["scaler"], tfidf_lr=obj["tfidf_lr"],
-                            embedding_lr=obj["embedding_lr"], hand_lr=obj["hand_lr"])
+                            embedding_lr=obj["embedding_lr"], hand_lr=obj["hand_lr"],
+                            positives=obj.get("positives"), positive_groups=obj.get("positive_groups"))
     if model.tfidf_lr is not None:
         with gzip.open(Path(weights_dir) / VOCAB_FILE, "rt", encoding="utf-8") as f:
             vocab = json.load(f)

@@ -127,7 +127,8 @@ def model_fit(config: dict, embed) -> Fit:
     def fit(train: list[Transcript]):
         texts = [x for t in train for x in t.texts]
         prev = [x for t in train for x in cw.previous_texts(t.texts)]
-        model = cw.train(texts, [y for t in train for y in t.labels], embed, prev, config)
+        groups = [i for i, t in enumerate(train) for _ in t.texts]
+        model = cw.train(texts, [y for t in train for y in t.labels], embed, prev, config, groups)
         return lambda t: model.proba(t.texts, cw.previous_texts(t.texts), embed)
     return fit
 
@@ -160,7 +161,8 @@ def main(data_dir: Path = DEFAULT_DATA, out_dir: Path = cw.WEIGHTS, config: dict
     texts = [x for t in transcripts for x in t.texts]
     labels = [y for t in transcripts for y in t.labels]
     prev = [x for t in transcripts for x in cw.previous_texts(t.texts)]
-    model = cw.train(texts, labels, embedder.encode, prev, config)
+    groups = [i for i, t in enumerate(transcripts) for _ in t.texts]
+    model = cw.train(texts, labels, embedder.encode, prev, config, groups)
     embedder.save()
     out_dir = Path(out_dir)
     path = cw.save(model, out_dir)
