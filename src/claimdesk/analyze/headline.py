@@ -532,9 +532,9 @@ def _lemma_vectors(lemmas: Sequence[str]) -> dict:
 
         if len(_LEMMA_VECTORS) + len(todo) > _LEMMA_CACHE:
             _LEMMA_VECTORS.clear()
-        model = load()[1].model
-        _LEMMA_VECTORS.update(zip(todo, model.encode(todo, batch_size=64, normalize_embeddings=True,
-                                                     convert_to_numpy=True, show_progress_bar=False)))
+        vectors = load()[1].model.encode(todo, batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
+                                         show_progress_bar=False)
+        _LEMMA_VECTORS.update(zip(todo, vectors))
     return {w: _LEMMA_VECTORS[w] for w in lemmas}
 
 
@@ -590,8 +590,8 @@ def _denial_cue(token: Token, event: Event | None) -> bool:
     if token.lower_ == "true" and any(c.dep_ == "neg" for c in token.head.children):
         return True
     # "did not resign" denies "resigns"; it agrees with "doesn't run" (a negated headline event)
-    return (event is not None and not _negated(event.head) and token.pos_ in ("VERB", "NOUN")
-            and _same_event(event.head, token) and _negated(token))
+    return (event is not None and token.pos_ in ("VERB", "NOUN") and _negated(token)
+            and not _negated(event.head) and _same_event(event.head, token))
 
 
 def _own_subject(token: Token, subject: set[str]) -> bool:
