@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claimdesk.analyze import checkworthiness as cw
+from claimdesk.analyze.skops_weights import ALLOWED_PREFIXES
 from claimdesk.cli import app
 
 CLAIM = "Unemployment fell to 4.1 percent last year."
@@ -33,7 +34,7 @@ def test_shipped_weights_load_without_untrusted_types():
     import skops.io as sio
 
     path = cw.WEIGHTS / cw.WEIGHTS_FILE
-    assert not [t for t in sio.get_untrusted_types(file=path) if not t.startswith(cw._ALLOWED_PREFIXES)]
+    assert not [t for t in sio.get_untrusted_types(file=path) if not t.startswith(ALLOWED_PREFIXES)]
     model = cw.load_weights()
     assert model.tfidf_lr is not None and model.embedding_lr is not None
     assert (cw.WEIGHTS / "provenance.json").exists()

@@ -34,7 +34,6 @@ import numpy as np
 WEIGHTS = Path(__file__).resolve().parent / "checkworthiness_weights"
 WEIGHTS_FILE = "checkworthiness.skops"
 VOCAB_FILE = "checkworthiness_tfidf.json.gz"
-_ALLOWED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.", "_loss.")
 
 # Fixed before any cross-validation (no search): scikit-learn's default strength for the
 # embedding model, and C=1 on the sparse n-grams, both with balanced class weights since
@@ -265,14 +264,10 @@ def load_weights(weights_dir: Path = WEIGHTS) -> CheckWorthiness:
     import gzip
     import json
 
-    import skops.io as sio
+    from .skops_weights import load_trusted
 
     path = Path(weights_dir) / WEIGHTS_FILE
-    untrusted = sio.get_untrusted_types(file=path)
-    bad = [t for t in untrusted if not t.startswith(_ALLOWED_PREFIXES)]
-    if bad:
-        raise ValueError(f"{path}: unexpected types in weights: {bad}")
-    obj = sio.load(path, trusted=untrusted)
+    obj = load_trusted(path)
     if list(obj["hand_features"]) != list(HAND_NAMES):
         raise ValueError(f"{path}: weights were trained for other surface features; retrain")
     model = CheckWorthiness({**DEFAULTS, **obj["config"]}, scaler=obj["scaler"], tfidf_lr=obj["tfidf_lr"],

@@ -172,7 +172,6 @@ def train(pairs: Sequence[tuple[str, str]], labels: Sequence[str], embedder: Emb
 # The TF-IDF vocabularies go to gzipped JSON (terms, IDF weights), the boosted trees
 # to skops; nothing is pickled, and loading trusts only scikit-learn/numpy types.
 
-_ALLOWED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.", "_loss.")
 VOCAB_FILE = "headline_tfidf.json.gz"
 
 
@@ -212,14 +211,10 @@ def load_weights(weights_dir: Path = WEIGHTS) -> StanceModel:
     import gzip
     import json
 
-    import skops.io as sio
+    from .skops_weights import load_trusted
 
     path = Path(weights_dir) / WEIGHTS_FILE
-    untrusted = sio.get_untrusted_types(file=path)
-    bad = [t for t in untrusted if not t.startswith(_ALLOWED_PREFIXES)]
-    if bad:
-        raise ValueError(f"{path}: unexpected types in weights: {bad}")
-    obj = sio.load(path, trusted=untrusted)
+    obj = load_trusted(path)
     if list(obj["labels"]) != list(LABELS) or list(obj["hand_features"]) != list(HAND_NAMES):
         raise ValueError(f"{path}: weights were trained for other labels or features; retrain")
     with gzip.open(Path(weights_dir) / VOCAB_FILE, "rt", encoding="utf-8") as f:
