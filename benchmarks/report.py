@@ -170,8 +170,10 @@ def _before_issue_17(r: dict) -> list[str]:
         return []
     exact, was = r["scores"]["exact"], before["scores"]["exact"]
     pairs = ", ".join(f"{role} {was[role]['f']:.1f} -> {exact[role]['f']:.1f}" for role in ("source", "cue", "content", "whole"))
-    return [f"Issue 17 (medium, hedges, confidence, dates) against the code before it ({before['commit']}, run the same "
-            f"hour): exact F1 {pairs}. Confidence hides no claim from these scores: every claim counts.", ""]
+    when = before.get("machine", {}).get("date", "")
+    return [f"Issue 17 (medium, hedges, confidence, dates, datelines left out of sources) against the code before it "
+            f"({before['commit']}{', run ' + when if when else ''}): exact F1 {pairs}. Confidence hides no claim from "
+            "these scores: every claim counts.", ""]
 
 
 def polnear_confidence(r: dict) -> list[str]:

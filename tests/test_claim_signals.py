@@ -171,3 +171,17 @@ def test_a_future_seen_from_a_reported_day_counts_from_that_day(nlp):
     sentence = "The minister said on Wednesday that the talks would resume on Thursday."
     values = {d.span.of(sentence): d.value for d in find_dates(nlp(sentence), SATURDAY)}
     assert values == {"Wednesday": "2026-03-11", "Thursday": "2026-03-12"}
+
+
+def test_a_dateline_read_into_the_source_is_left_out():
+    """"WASHINGTON -- President Obama said ..." opens an article: the source, kept as the
+    speaker's alias, is "President Obama"; a dash inside a sentence is no dateline."""
+    from claimdesk.analyze.claims import _after_dateline
+
+    text = "Obama speaks\n\nWASHINGTON -- President Obama said on Monday that the deal was done."
+    start = text.index("WASHINGTON")
+    source = _after_dateline(text, (start, text.index(" said")))
+    assert text[source[0]:source[1]] == "President Obama"
+    inside = "The talks went on. NATO - the alliance - said it would wait."
+    span = (inside.index("NATO"), inside.index(" said"))
+    assert _after_dateline(inside, span) == span

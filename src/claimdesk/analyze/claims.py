@@ -38,7 +38,7 @@ def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[En
     media_ranges = [(m.start_char, m.end_char) for m in media.values() if m is not None]
     outlets = named_outlets(doc)
     people = find_people(doc, media_ranges + outlets)  # an outlet is nobody, whatever its label
-    sources = [a.source or _implicit_source(doc, a.cue) for a in attributions]
+    sources = [_after_dateline(text, a.source) if a.source else _implicit_source(doc, a.cue) for a in attributions]
     context = Context(doc, people, media_ranges + outlets,
                       [(source, a.cue, a.content) for source, a in zip(sources, attributions)], text)
     claims: list[Claim] = []
@@ -69,6 +69,21 @@ def build_claims(doc: Doc, attributions: Iterable) -> tuple[list[Claim], list[En
             confidence=a.confidence if getattr(a, "confidence", None) is not None else RULE_CONFIDENCE,
         ))
     return claims, find_entities(doc, claims, people)
+
+
+# "WASHINGTON -- ", "MOSCOW (Reuters) - ", "KYIV, Ukraine — ": the place and wire an article opens with
+_DATELINE = re.compile(r"[A-Z][A-Z.'-]{2,}(?:[ ,]+[A-Z][A-Za-z.'-]*)*(?: \([A-Za-z .]+\))?\s*(?:--|[-\u2013\u2014])\s+")
+
+
+def _after_dateline(text: str, source: CharSpan) -> CharSpan:
+    """The source without a dateline the tagger read into it at the start of a paragraph
+    ("WASHINGTON -- President Obama" is President Obama), so the name as written, kept as
+    the speaker's alias, is a name."""
+    start, end = source
+    if text[:start].rstrip(" \t")[-1:] not in ("", "\n"):
+        return source  # a dateline opens a paragraph
+    found = _DATELINE.match(text, start, end)
+    return (found.end(), end) if found and found.end() < end else source
 
 
 def _within_paragraph(text: str, content: CharSpan, cue: CharSpan) -> CharSpan:
