@@ -246,6 +246,18 @@ def speaker_rename(speaker: Annotated[str, typer.Argument(help="The speaker's na
     _correct(db, lambda store: f"renamed {speaker!r} to {store.rename_speaker(speaker, new_name, editor=by)!r}")
 
 
+def _open_lines(path: str):
+    """(text stream, name for messages) of a file of lines, or of stdin for "-"; exit 2 naming
+    the file when it cannot be opened."""
+    if path == "-":
+        return sys.stdin, "<stdin>"
+    try:
+        return open(path, encoding="utf-8"), path
+    except OSError as e:
+        err.print(f"[red]error:[/] {path}: {e.strerror}")
+        raise typer.Exit(2)
+
+
 @app.command("headline-check")
 def headline_check(pairs_file: Annotated[str, typer.Argument(metavar="PAIRS.jsonl", help='JSON lines {"headline": ..., "body": ...}, or - for stdin.')],
                    batch: Annotated[int, typer.Option(min=1, help="Pairs per batch (one parse and one embedding batch).")] = 32) -> None:
@@ -258,12 +270,7 @@ def headline_check(pairs_file: Annotated[str, typer.Argument(metavar="PAIRS.json
     from .analyze.headline import PairChecker, read_pair
     from .publish.contract import headline_pair_json
 
-    try:
-        stream = sys.stdin if pairs_file == "-" else open(pairs_file, encoding="utf-8")
-    except OSError as e:
-        err.print(f"[red]error:[/] {pairs_file}: {e.strerror}")
-        raise typer.Exit(2)
-    name = "<stdin>" if pairs_file == "-" else pairs_file
+    stream, name = _open_lines(pairs_file)
     failed = False
     checker = PairChecker()  # parses each distinct headline and body once
 
@@ -323,12 +330,7 @@ def check_worthiness(transcript: Annotated[str, typer.Argument(metavar="TRANSCRI
     """
     from .analyze import checkworthiness as cw
 
-    try:
-        stream = sys.stdin if transcript == "-" else open(transcript, encoding="utf-8")
-    except OSError as e:
-        err.print(f"[red]error:[/] {transcript}: {e.strerror}")
-        raise typer.Exit(2)
-    name = "<stdin>" if transcript == "-" else transcript
+    stream, name = _open_lines(transcript)
     failed = False
     rows: list[tuple[int, str]] = []
     with stream:

@@ -54,10 +54,12 @@ _IRREGULAR = {
 _SAME = [{"united states", "america", "usa", "us", "u.s.", "u.s", "united states of america"},
          {"uk", "u.k.", "britain", "great britain", "united kingdom"}, {"netherlands", "holland"},
          {"burma", "myanmar"}, {"czechia", "czech republic"}, {"eu", "european union", "europe"}]
+# a people's word -> the places it names ("american" -> america, united states, usa)
 _PEOPLE: dict[str, set[str]] = {}
-for _place, _words in _IRREGULAR.items():
-    for _word in _words.split():
-        _PEOPLE.setdefault(_word, set()).add(_place)
+for place, words in _IRREGULAR.items():
+    for word in words.split():
+        _PEOPLE.setdefault(word, set()).add(place)
+del place, words, word
 # Endings that turn a place into its people's word: Azerbaijan-i, Russia-n, Kenya-n, Israel-i, Armenia-n.
 _ENDINGS = ("ian", "ians", "an", "ans", "n", "ns", "i", "is", "ese", "ish", "ic", "er", "ers")
 

@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from claimdesk.analyze import checkworthiness as cw
+from claimdesk.train.provenance import code_version
 
 DEFAULT_DATA = (Path(os.environ.get("CLAIMDESK_SHARED", Path(__file__).resolve().parents[4] / "shared"))
                 / "data" / "checkthat2020-checkworthiness")
@@ -135,16 +135,7 @@ def model_fit(config: dict, embed) -> Fit:
 
 # --- shipping ------------------------------------------------------------------------------
 def _git_version() -> str:
-    try:
-        root = Path(__file__).resolve().parents[3]
-        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--",
-                                "src/claimdesk/analyze/checkworthiness.py", "src/claimdesk/train/checkworthiness.py"],
-                               capture_output=True, text=True).stdout.strip()
-        return sha + (" + uncommitted changes to the check-worthiness code" if dirty else "")
-    except Exception:  # noqa: BLE001 - provenance is best effort outside a checkout
-        return "unknown"
+    return code_version(["src/claimdesk/analyze/checkworthiness.py", "src/claimdesk/train/checkworthiness.py"], "check-worthiness")
 
 
 def _data_digest(data_dir: Path) -> str:

@@ -15,12 +15,12 @@ import csv
 import datetime as dt
 import json
 import os
-import subprocess
 import time
 from pathlib import Path
 
 from claimdesk.analyze import headline_model as hm
 from claimdesk.analyze.headline_features import Embedder
+from claimdesk.train.provenance import code_version
 
 DEFAULT_FNC1 = Path(os.environ.get("CLAIMDESK_SHARED", Path(__file__).resolve().parents[4] / "shared")) / "data" / "fnc1"
 CACHE = Path(os.environ.get("CLAIMDESK_CACHE", Path.home() / ".cache" / "claimdesk"))
@@ -49,18 +49,8 @@ def cached_embedder(threads: int = 1) -> Embedder:
 
 
 def _git_version() -> str:
-    try:
-        root = Path(__file__).resolve().parents[3]
-        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--",
-                                "src/claimdesk/analyze/headline_model.py",
-                                "src/claimdesk/analyze/headline_features.py",
-                                "src/claimdesk/train/headline.py"],
-                               capture_output=True, text=True).stdout.strip()
-        return sha + (" + uncommitted changes to the headline code" if dirty else "")
-    except Exception:  # noqa: BLE001 - provenance is best effort outside a checkout
-        return "unknown"
+    return code_version(["src/claimdesk/analyze/headline_model.py", "src/claimdesk/analyze/headline_features.py",
+                         "src/claimdesk/train/headline.py"], "headline")
 
 
 def _provenance(out_dir: Path, n: int, counts: dict, seconds: float, cv: dict | None) -> None:
