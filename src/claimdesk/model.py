@@ -142,6 +142,10 @@ class Claim:
     # how sure the taggers are of the claim, 0-1 (analyze.attribution.confidence); below
     # LOW_CONFIDENCE the desk hides it unless asked. None: analysed before confidences existed
     confidence: float | None = None
+    # is it a factual, verifiable statement people would want checked? 0-1, the score of
+    # analyze.checkworthiness, which ranks the review queue (an order, not a probability).
+    # None: analysed before scores existed
+    check_worthiness: float | None = None
 
     @property
     def low_confidence(self) -> bool:

@@ -147,9 +147,25 @@ def _analyze_batch(pending: list[tuple[Article, Doc]]) -> Iterator[Analysis]:
         dates = find_dates(doc, article.raw.published)
         analyses.append(Analysis(article, entities=entities, claims=claims, dates=dates, analysed_end=_cut_at(article, doc)))
     checks = check_headlines([(doc, a.article.title, a.entities, a.dates) for a, doc in zip(analyses, docs)])
+    _score_check_worthiness(analyses)
     for analysis, check in zip(analyses, checks, strict=True):
         analysis.headline = check
         yield analysis
+
+
+def _score_check_worthiness(analyses: list[Analysis]) -> None:
+    """Every claim's check-worthiness (``checkworthiness.score``), one batch for the whole
+    batch of articles: the score reads what the claim says (its content)."""
+    from dataclasses import replace
+
+    from .checkworthiness import score
+
+    claims = [(a, i, c) for a in analyses for i, c in enumerate(a.claims)]
+    if not claims:
+        return
+    texts = [c.content.of(a.article.raw.text) for a, _, c in claims]
+    for (analysis, i, claim), value in zip(claims, score(texts), strict=True):
+        analysis.claims[i] = replace(claim, check_worthiness=round(float(value), 4))
 
 
 registry.register("en", analyze_english)

@@ -68,6 +68,9 @@ def claim_json(article: Article, claim: Claim) -> dict[str, Any]:
         # how sure the taggers are of the claim, 0-1 (null: analysed before confidences); the
         # desk hides claims under model.LOW_CONFIDENCE by default
         "confidence": claim.confidence,
+        # check-worthiness, 0-1: how much it reads like a factual statement fact-checkers would
+        # check (analyze.checkworthiness); an order for the review queue, not a probability
+        "check_worthiness": claim.check_worthiness,
     }
 
 

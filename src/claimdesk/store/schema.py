@@ -14,7 +14,9 @@ Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0013 speaker identity: ``speakers``, ``speaker_aliases``, ``speaker_edits``, ``claims.speaker_pk`` and
 ``claims.speaker_alias``; 0014 claim groups: ``claim_index`` and ``review_propagations``
 (``claimdesk.store.groups``); 0015 signals: ``documents.language_declared``,
-``documents.language_confidence`` and ``claims.confidence``; 0016 ``claim_index.encoder``.
+``documents.language_confidence`` and ``claims.confidence``; 0016 ``claim_index.encoder``; 0019 the
+review desk: ``claims.check_worthiness``, ``claims.rejected_pk``, ``claim_corrections`` and
+``claim_assignments``.
 """
 
 from __future__ import annotations
@@ -156,6 +158,11 @@ class ClaimRow(Base):
     speaker_pk: Mapped[int | None] = mapped_column(Integer)
     speaker_alias: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[float | None] = mapped_column(Float)  # the taggers' confidence, 0-1 (revision 0015)
+    # the check-worthiness model's score, 0-1, which ranks the review queue (revision 0019)
+    check_worthiness: Mapped[float | None] = mapped_column(Float)
+    # the correction that marked this "not a claim" (claim_corrections.pk); such a claim leaves
+    # the queue, pages, feeds and exports and is never published (revision 0019)
+    rejected_pk: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_claims_speaker", "speaker"),
@@ -165,6 +172,8 @@ class ClaimRow(Base):
         # the web desk: claims by speaker with article and hedge; articles by hedge (revision 0006)
         Index("ix_claims_speaker_lower_doc", func.lower(speaker), "doc_pk", "hedge"),
         Index("ix_claims_hedge_doc", "hedge", "doc_pk"),
+        # the review queue: standing claims, most check-worthy first (revision 0019)
+        Index("ix_claims_queue", "rejected_pk", check_worthiness.desc(), "doc_pk", "seq"),
     )
 
 
@@ -506,3 +515,66 @@ class ReviewPropagationRow(Base):
 
 claim_index = ClaimIndexRow.__table__
 review_propagations = ReviewPropagationRow.__table__
+
+
+# -- the review desk (revision 0019, ``claimdesk.store.queue``) ---------------------------
+
+
+class ClaimCorrectionRow(Base):
+    """A reviewer's correction of what the analysis extracted; append-only history.
+
+    ``kind``: ``not-a-claim``, ``wrong-speaker`` (``speaker``: the right one),
+    ``wrong-span`` (the right ``source_*``, ``cue_*`` and ``content_*`` offsets into the
+    document text) or ``restored`` (undoes "not a claim"). ``was_*``: the claim before it."""
+
+    __tablename__ = "claim_corrections"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_pk: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(Text)
+    speaker: Mapped[str | None] = mapped_column(Text)
+    source_start: Mapped[int | None] = mapped_column(Integer)
+    source_end: Mapped[int | None] = mapped_column(Integer)
+    cue_start: Mapped[int | None] = mapped_column(Integer)
+    cue_end: Mapped[int | None] = mapped_column(Integer)
+    content_start: Mapped[int | None] = mapped_column(Integer)
+    content_end: Mapped[int | None] = mapped_column(Integer)
+    was_speaker: Mapped[str | None] = mapped_column(Text)
+    was_source_start: Mapped[int | None] = mapped_column(Integer)
+    was_source_end: Mapped[int | None] = mapped_column(Integer)
+    was_cue_start: Mapped[int | None] = mapped_column(Integer)
+    was_cue_end: Mapped[int | None] = mapped_column(Integer)
+    was_content_start: Mapped[int | None] = mapped_column(Integer)
+    was_content_end: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, server_default="")
+    by_pk: Mapped[int] = mapped_column(ForeignKey("users.pk"))
+    at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        ForeignKeyConstraint(["doc_pk", "seq"], ["claims.doc_pk", "claims.seq"], ondelete="CASCADE"),
+        Index("ix_claim_corrections_doc_pk_seq", "doc_pk", "seq"),
+        Index("ix_claim_corrections_at", "at"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class ClaimAssignmentRow(Base):
+    """The reviewer a claim is assigned to (one per claim; reassigning replaces it)."""
+
+    __tablename__ = "claim_assignments"
+
+    doc_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignee_pk: Mapped[int] = mapped_column(ForeignKey("users.pk"))
+    by_pk: Mapped[int] = mapped_column(ForeignKey("users.pk"))
+    at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        ForeignKeyConstraint(["doc_pk", "seq"], ["claims.doc_pk", "claims.seq"], ondelete="CASCADE"),
+        Index("ix_claim_assignments_assignee_pk", "assignee_pk"),
+    )
+
+
+claim_corrections = ClaimCorrectionRow.__table__
+claim_assignments = ClaimAssignmentRow.__table__

@@ -94,6 +94,7 @@ def _claim_row(doc_pk: int, seq: int, claim: Claim) -> dict:
         "target_start": target.start if target else None,
         "target_end": target.end if target else None,
         "confidence": claim.confidence,  # revision 0015
+        "check_worthiness": claim.check_worthiness,  # revision 0019
     }
 
 
@@ -109,6 +110,7 @@ def _claim(row) -> Claim:
         speaker_type=row.speaker_type,
         target=_span(row.target_start, row.target_end),
         confidence=row.confidence,  # null for claims stored before revision 0015
+        check_worthiness=row.check_worthiness,  # null for claims stored before revision 0019
     )
 
 
