@@ -221,3 +221,24 @@ def test_a_fresh_store_has_the_review_tables(db_url):
     with Store(db_url) as opened:
         for table in ("users", "sessions", "signin_attempts", "review_revisions", "review_publications"):
             assert count(opened, table) == 0
+
+
+def test_revision_numbers_count_per_claim_not_across_the_store(desk):
+    """The desk says "revision 1" for a claim's first review, however many other claims were reviewed."""
+    for seq in (1, 2):
+        reviews.add_review(desk, key(desk, seq), rating="Mixed", rationale="x", reviewer="rev")
+    first = reviews.add_review(desk, key(desk), rating="Unproven", rationale="a", reviewer="rev")
+    assert first.revision > 2 and first.number == 1
+    second = reviews.add_review(desk, key(desk), rating="False", rationale="b", reviewer="rev", based_on=first.revision)
+    assert second.number == 2
+    assert [r.number for r in reviews.history(desk, key(desk)).revisions] == [1, 2]
+    assert reviews.publish(desk, key(desk), editor="ed").number == 2
+    assert reviews.published_review(desk, key(desk)).review.number == 2
+
+
+def test_a_rationale_typed_in_a_browser_keeps_its_paragraphs_without_carriage_returns(desk):
+    typed = "The ministry's log shows no convoy.  \r\n\r\n\r\nThe photo is from 2019.\r\nSee the archive.\r"
+    kept = reviews.add_review(desk, key(desk), rating="False", rationale=typed, reviewer="rev")
+    assert kept.rationale == "The ministry's log shows no convoy.\n\nThe photo is from 2019.\nSee the archive."
+    assert "\r" not in reviews.history(desk, key(desk)).current.rationale
+    assert kept.rationale.split("\n\n") == ["The ministry's log shows no convoy.", "The photo is from 2019.\nSee the archive."]

@@ -563,3 +563,30 @@ def test_user_password_and_role_from_the_command_line(app, store, tmp_path):
     assert runner.invoke(cli, ["user", "role", "rev", "editor", "--db", db]).exit_code == 0
     assert runner.invoke(cli, ["user", "role", "rev", "root", "--db", db]).exit_code == 2
     assert {u.name: u.role for u in desk.list_users(store)}["rev"] == "editor"
+
+
+def test_the_review_form_has_no_default_rating_and_keeps_a_browsers_paragraphs(app, store):
+    """A reviewer who forgets the rating is stopped by the form, not given "True"; a CRLF
+    rationale keeps its two paragraphs on the page, in the JSON-LD and in the feed; a claim's
+    first review is "revision 1" even after other claims were reviewed."""
+    reviewer, editor = sign_in(app, "rev"), sign_in(app, "ed")
+    api_review(reviewer, store.hostile_key, {**REVIEW, "rating": "Mixed"})  # another claim first
+    claim_page = f"/claims/{path(store.plain_key)}"
+    page = reviewer.get(claim_page).text
+    select_html = page[page.index('<select id="review-rating"'):page.index("</select>")]
+    assert re.search(r'<option value="" selected disabled>Choose a rating</option>', select_html)
+    assert select_html.count(" selected") == 1  # nothing else is preselected
+    typed = "The log shows no convoy.\r\n\r\nThe photo is from 2019."
+    answer = reviewer.post(claim_page + "/reviews", data={"rating": "False", "rationale": typed, "evidence": "",
+                                                        "csrf_token": form_token(page)})
+    assert answer.status_code == 303
+    page = editor.get(claim_page).text
+    assert "Publish revision 1</button>" in page
+    assert editor.post(claim_page + "/publish", data={"revision": desk.history(store, store.plain_key).current.revision,
+                                                      "csrf_token": form_token(page)}).status_code == 303
+    public = client(app).get(claim_page).text
+    assert "<p>The log shows no convoy.</p><p>The photo is from 2019.</p>" in public
+    data = json.loads([text for attrs, text in scripts(public) if attrs.get("type") == "application/ld+json"][0])
+    assert data["reviewBody"] == "The log shows no convoy.\n\nThe photo is from 2019."
+    feed = client(app).get("/feeds/reviews.atom").text
+    assert "&#13;" not in feed and "\r" not in feed

@@ -349,6 +349,9 @@ class Review:
     published: bool = False  # this is the revision the public sees now
     published_at: str | None = None  # when it was (last) published
     published_by: str | None = None  # the editor who did
+    # the revision's place among this claim's revisions, from 1: what the desk shows
+    # ("revision 2"), while ``revision`` names it uniquely (conflicts, publishing)
+    number: int = 1
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,10 @@ def check_evidence(urls) -> tuple[str, ...]:
 
 
 def check_rationale(rationale: str) -> str:
-    rationale = rationale.strip()
+    """The rationale as kept: line breaks normalised to \\n (a browser sends CRLF), its
+    paragraphs (blank-line separated) kept, trailing spaces and runs of blank lines dropped."""
+    lines = [line.rstrip() for line in rationale.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    rationale = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if len(rationale) > MAX_RATIONALE:
         raise InvalidReview(f"a rationale has at most {MAX_RATIONALE} characters")
     return rationale
@@ -328,19 +331,37 @@ def _published_revision(connection: Connection, doc_pk: int, seq: int):
 
 
 def _review(key: str, row, live) -> Review:
-    """A revision row (with ``reviewer``) as a Review; ``live`` is the claim's latest publication event."""
+    """A revision row (with ``reviewer`` and ``number``) as a Review; ``live`` is the claim's latest publication event."""
     published = live is not None and live.action == "published" and live.revision_pk == row.pk
     return Review(
-        claim=key, revision=row.pk, rating=row.rating, rationale=row.rationale, evidence=tuple(row.evidence or ()),
+        claim=key, revision=row.pk, rating=row.rating, rationale=_paragraphs(row.rationale),
+        evidence=tuple(row.evidence or ()),
         reviewer=row.reviewer, at=row.at, published=published,
         published_at=live.at if published else None, published_by=live.editor if published else None,
+        number=row.number,
     )
+
+
+def _paragraphs(rationale: str) -> str:
+    """A stored rationale with \\n line breaks (rows kept before check_rationale normalised CRLF)."""
+    return rationale.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _make_number():
+    """A revision's place among its claim's revisions, from 1 (a correlated count)."""
+    earlier = revisions.alias("earlier")
+    return (select(func.count()).where(earlier.c.doc_pk == revisions.c.doc_pk, earlier.c.seq == revisions.c.seq,
+                                       earlier.c.pk <= revisions.c.pk)
+            .scalar_subquery().label("number"))
+
+
+_NUMBER = _make_number()
 
 
 def _revision_rows(connection: Connection, where):
     r = revisions.c
     return connection.execute(
-        select(r.pk, r.doc_pk, r.seq, r.rating, r.rationale, r.evidence, r.at, users.c.name.label("reviewer"))
+        select(r.pk, r.doc_pk, r.seq, r.rating, r.rationale, r.evidence, r.at, users.c.name.label("reviewer"), _NUMBER)
         .join(users, users.c.pk == r.reviewer_pk)
         .where(where)
         .order_by(r.pk)
@@ -371,7 +392,9 @@ def add_review(
             {"doc_pk": doc_pk, "seq": seq, "rating": rating, "rationale": rationale, "evidence": list(evidence),
              "reviewer_pk": reviewer_pk, "at": at},
         ).scalar_one()
-    return Review(claim=key, revision=pk, rating=rating, rationale=rationale, evidence=evidence, reviewer=reviewer, at=at)
+        number = connection.scalar(select(func.count()).where(revisions.c.doc_pk == doc_pk, revisions.c.seq == seq))
+    return Review(claim=key, revision=pk, rating=rating, rationale=rationale, evidence=evidence, reviewer=reviewer, at=at,
+                  number=number)
 
 
 def history(store: Store, key: str) -> ReviewHistory:
@@ -455,7 +478,7 @@ def _context_rows(connection: Connection, where, order_by, limit: int, offset: i
     )
     return connection.execute(
         select(
-            r.pk, r.doc_pk, r.seq, r.rating, r.rationale, r.evidence, r.at, users.c.name.label("reviewer"),
+            r.pk, r.doc_pk, r.seq, r.rating, r.rationale, r.evidence, r.at, users.c.name.label("reviewer"), _NUMBER,
             d.id.label("article_id"), title.label("title"), d.outlet, d.url, d.published.label("article_published"),
             content, c.speaker, speaker_label.label("speaker_label"),
         )
