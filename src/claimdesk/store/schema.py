@@ -14,7 +14,8 @@ Revision 0001 made the document tables; 0002 added ``claims`` and ``entities``;
 0013 speaker identity: ``speakers``, ``speaker_aliases``, ``speaker_edits``, ``claims.speaker_pk`` and
 ``claims.speaker_alias``; 0014 claim groups: ``claim_index`` and ``review_propagations``
 (``claimdesk.store.groups``); 0015 signals: ``documents.language_declared``,
-``documents.language_confidence`` and ``claims.confidence``; 0016 ``claim_index.encoder``; 0019 the
+``documents.language_confidence`` and ``claims.confidence``; 0016 ``claim_index.encoder``; 0017 followed
+sources: ``sources`` and ``source_items`` (``claimdesk.store.sources``); 0019 the
 review desk: ``claims.check_worthiness``, ``claims.rejected_pk``, ``claim_corrections`` and
 ``claim_assignments``.
 """
@@ -578,3 +579,64 @@ class ClaimAssignmentRow(Base):
 
 claim_corrections = ClaimCorrectionRow.__table__
 claim_assignments = ClaimAssignmentRow.__table__
+
+
+# -- followed sources (revision 0017, ``claimdesk.store.sources``, ``claimdesk.follow``) ----------
+
+
+class SourceRow(Base):
+    """A feed, news sitemap or page the poller follows, and where its polling stands.
+
+    Times are UTC ISO 8601 strings of one shape (``store.sources.stamp``), so that they
+    compare as strings: ``next_poll_at <= now`` picks the due sources off their index.
+    ``lease_owner`` / ``lease_until``: the poller polling it now; another poller takes it
+    only once the lease has run out (two pollers on one PostgreSQL store)."""
+
+    __tablename__ = "sources"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[str | None] = mapped_column(Text)  # feed, sitemap, page; null until the first poll tells
+    name: Mapped[str] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list] = mapped_column(JSON)
+    every: Mapped[int | None] = mapped_column(Integer)  # a fixed interval (seconds); null: adaptive
+    added_at: Mapped[str] = mapped_column(String(40))
+    # where polling stands
+    next_poll_at: Mapped[str] = mapped_column(String(40), index=True)
+    last_poll_at: Mapped[str | None] = mapped_column(String(40))
+    last_status: Mapped[int | None] = mapped_column(Integer)  # HTTP status of the last poll (null: no answer)
+    last_error: Mapped[str | None] = mapped_column(Text)  # why the last poll failed (null when it did not)
+    failures: Mapped[int] = mapped_column(Integer, server_default="0")  # polls failed in a row (back-off)
+    interval: Mapped[int | None] = mapped_column(Integer)  # seconds the poller chose last
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    polls: Mapped[int] = mapped_column(Integer, server_default="0")
+    not_modified: Mapped[int] = mapped_column(Integer, server_default="0")  # polls answered 304
+    errors: Mapped[int] = mapped_column(Integer, server_default="0")  # failed polls, all told
+    lease_owner: Mapped[str | None] = mapped_column(Text)
+    lease_until: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+
+class SourceItemRow(Base):
+    """An entry a source listed, once: so that its page is fetched once, however many polls see it.
+    ``status``: what ingesting it gave (new, version, duplicate) or ``failed``."""
+
+    __tablename__ = "source_items"
+
+    source_pk: Mapped[int] = mapped_column(ForeignKey("sources.pk", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the entry's link (or text)
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(40))  # as the source dated it, UTC
+    seen_at: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(Text)
+    doc_id: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_source_items_source_pk_seen_at", "source_pk", "seen_at"),)
+
+
+sources = SourceRow.__table__
+source_items = SourceItemRow.__table__

@@ -12,7 +12,7 @@
 - ``claim_assignments``: which reviewer a claim is assigned to, by whom, when (one per claim).
 
 Revision ID: 0019
-Revises: 0016 (0017 and 0018 are being written beside it; the chain is fixed when they land)
+Revises: 0017 (0018 is being written beside it; the chain is fixed when it lands)
 Create Date: 2026-12-07
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
