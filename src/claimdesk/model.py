@@ -267,6 +267,9 @@ class StoredArticle:
     # first of them (``Store.get(copies=N)``, for a page that lists a few of hundreds)
     near_duplicates_total: int | None = None
     analysed_end: int | None = None  # Analysis.analysed_end, as stored (0: its language is not analysed)
+    # seqs of the claims a reviewer marked "not a claim" (store.queue.correct): kept in
+    # ``claims`` so every seq still names its claim, but shown and exported nowhere
+    rejected: frozenset[int] = frozenset()
 
     @property
     def analysis(self) -> Analysis:

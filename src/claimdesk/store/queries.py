@@ -30,11 +30,17 @@ from claimdesk.store.schema import (
     speaker_edits,
 )
 from claimdesk.model import language_name
+from claimdesk.store.fts import fts5_query
 from claimdesk.store.store import Store, _latest_version, _like_escape
 from claimdesk.store.schema import claim_index, review_propagations  # claim groups (revision 0014)
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# The news line's orders: newest first (the default), most claims, most check-worthy (the
+# article's most check-worthy standing claim: one claim worth checking makes the article
+# worth opening, where a mean would sink it among many minor ones). A search is ranked by
+# relevance unless one of these is asked.
+SORTS = ("newest", "claims", "check-worthy")
 # claimdesk.analyze.hedge.SCALE, firmest first (not imported: that module loads spaCy; a test keeps them equal)
 HEDGES = ("states", "claims", "alleges", "suggests", "doubts", "denies", "refuses")
 # Search snippets mark matched terms with these private-use characters, which the
@@ -93,6 +99,12 @@ class NewsPage:
     has_next: bool
     filters: NewsFilters = field(default_factory=NewsFilters)
     query: str | None = None  # the search, when the page is search results
+    total: int | None = None  # articles matching in all (None when not counted)
+    sort: str | None = None  # one of SORTS; None: newest (news line) or relevance (search)
+
+    @property
+    def pages(self) -> int:
+        return max(-(-(self.total or 0) // self.page_size), 1)
 
 
 @dataclass(frozen=True)
@@ -240,7 +252,8 @@ def _news_columns():
 
 def _make_news_columns():
     d, c, h = documents.c, claim_table.c, headline_checks.c
-    claim_count = select(func.count()).where(c.doc_pk == d.pk).scalar_subquery().label("claims")
+    # claims a reviewer marked "not a claim" (rejected_pk) are not counted, here or anywhere
+    claim_count = select(func.count()).where(c.doc_pk == d.pk, c.rejected_pk.is_(None)).scalar_subquery().label("claims")
     verdict = select(h.verdict).where(h.doc_pk == d.pk).scalar_subquery().label("headline")
     unanalysed = case((d.analysed_end == 0, func.coalesce(d.language, "")), else_=None).label("unanalysed_language")
     return (d.id, _title_column(), d.outlet, d.url, d.published, d.ingested_at, claim_count, verdict, unanalysed)
@@ -266,6 +279,71 @@ def _newest_first():
 
 def _paging(page: int, page_size: int) -> tuple[int, int]:
     return max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
+
+
+def _ordered(sort: str | None):
+    """The ORDER BY of a list of articles sorted by ``sort`` (SORTS), newest first among
+    equals. Claims a reviewer marked "not a claim" neither count nor rank."""
+    d, c = documents.c, claim_table.c
+    if sort == "claims":
+        n = select(func.count()).where(c.doc_pk == d.pk, c.rejected_pk.is_(None)).scalar_subquery()
+        return (n.desc(), *_newest_first())
+    if sort == "check-worthy":
+        top = select(func.max(c.check_worthiness)).where(c.doc_pk == d.pk, c.rejected_pk.is_(None)).scalar_subquery()
+        return (func.coalesce(top, -1.0).desc(), *_newest_first())  # articles without a scored claim last
+    return _newest_first()
+
+
+def text_match(store: Store, query: str):
+    """The condition "the article has every word of ``query``", as search matches it
+    (FTS5 with each word quoted on SQLite, websearch syntax on PostgreSQL); None when the
+    query has no words (nothing matches)."""
+    words = _WORD.findall(query)
+    if not words:
+        return None
+    if store.engine.dialect.name == "postgresql":
+        fts = table("articles_fts", column("doc_pk"), column("tsv"))
+        q = func.websearch_to_tsquery("english", query.replace("\x00", " "))
+        return documents.c.pk.in_(select(fts.c.doc_pk).where(fts.c.tsv.op("@@")(q)))
+    fts = table("articles_fts", column("rowid"))
+    return documents.c.pk.in_(select(fts.c.rowid).where(literal_column("articles_fts").op("MATCH")(fts5_query(query))))
+
+
+def article_conditions(store: Store, filters: NewsFilters = NewsFilters(), query: str | None = None,
+                       speakers: list[str] | None = None) -> list | None:
+    """The conditions on ``documents`` of the news line under ``filters`` and, with
+    ``query``, its search: what every list and export of articles narrows by (None when
+    the query has no words, so nothing matches)."""
+    conditions = _filter_conditions(filters, _speakers_for(store, filters, speakers))
+    if query:
+        matched = text_match(store, query)
+        if matched is None:
+            return None
+        conditions.append(matched)
+    return conditions
+
+
+def claim_conditions(store: Store, filters: NewsFilters = NewsFilters(), speakers: list[str] | None = None) -> list:
+    """The news line's filters that name claims, as conditions on ``claims``: by the speaker
+    filter's names, of its hedge, with its verdict as published now; and standing (no
+    reviewer marked it "not a claim"). With ``article_conditions``, a list of claims."""
+    c = claim_table.c
+    conditions = [c.rejected_pk.is_(None)]
+    if filters.speaker and _normal_name(filters.speaker):
+        names = _speakers_for(store, filters, speakers) or [_normal_name(filters.speaker)]
+        conditions.append(func.lower(c.speaker).in_([n.lower() for n in names]))
+    if filters.hedge:
+        conditions.append(c.hedge == filters.hedge)
+    if filters.verdict:
+        p, r, later = review_publications.c, review_revisions.c, _LATER_PUBLICATION.c
+        conditions.append(exists().select_from(review_publications.join(review_revisions, r.pk == p.revision_pk)).where(
+            p.doc_pk == c.doc_pk, p.seq == c.seq, p.action == "published", r.rating == filters.verdict,
+            ~exists().where(later.doc_pk == p.doc_pk, later.seq == p.seq, later.pk > p.pk)))
+    return conditions
+
+
+def _count(connection, conditions: list) -> int:
+    return connection.scalar(select(func.count()).select_from(documents).where(*conditions))
 
 
 # -- the news line and search ------------------------------------------------------------
@@ -334,30 +412,34 @@ def _speakers_for(store: Store, filters: NewsFilters, speakers: list[str] | None
 
 
 def news_line(store: Store, filters: NewsFilters = NewsFilters(), *, page: int = 1,
-              page_size: int = PAGE_SIZE, speakers: list[str] | None = None) -> NewsPage:
-    """The latest articles first (published date, then ingest time), one page of them.
+              page_size: int = PAGE_SIZE, speakers: list[str] | None = None, sort: str | None = None,
+              count: bool = True) -> NewsPage:
+    """The latest articles first (published date, then ingest time), or in the order
+    ``sort`` names (SORTS), one page of them, with the number of matches (``count``).
 
-    One more row than the page is read to know whether a next page exists, instead
-    of counting every match. ``speakers``: every stored speaker name, when the caller
-    keeps them (the speaker filter matches a surname against them), else read here.
+    ``speakers``: every stored speaker name, when the caller keeps them (the speaker
+    filter matches a surname against them), else read here.
     """
     page, page_size = _paging(page, page_size)
-    conditions = _filter_conditions(filters, _speakers_for(store, filters, speakers))
-    pks = select(documents.c.pk).where(and_(*conditions)).order_by(*_newest_first())
+    conditions = article_conditions(store, filters, speakers=speakers)
+    pks = select(documents.c.pk).where(and_(*conditions)).order_by(*_ordered(sort))
     with store._reading() as connection:
         chosen, has_next = _page_of(connection, pks, page, page_size)
         rows = _described(connection, chosen)
+        total = _count(connection, conditions) if count else None
     return NewsPage(items=[_news_item(r) for r in rows], page=page, page_size=page_size,
-                    has_next=has_next, filters=filters)
+                    has_next=has_next, filters=filters, total=total, sort=sort)
 
 
 _WORD = re.compile(r"\w+")
 
 
 def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, page: int = 1,
-           page_size: int = PAGE_SIZE, speakers: list[str] | None = None) -> NewsPage:
-    """Articles matching every word of ``query``, best first, with a snippet whose matched
-    terms sit between MATCH_OPEN and MATCH_CLOSE; the news line's filters apply too.
+           page_size: int = PAGE_SIZE, speakers: list[str] | None = None, sort: str | None = None,
+           count: bool = True) -> NewsPage:
+    """Articles matching every word of ``query``, best first (or in the order ``sort``
+    names, SORTS), with a snippet whose matched terms sit between MATCH_OPEN and
+    MATCH_CLOSE, and the number of matches (``count``); the news line's filters apply too.
 
     SQLite: FTS5 with each word quoted (user input is never FTS syntax); a word found in
     more than SEARCH_RANKED articles is ranked among its most recently stored matches
@@ -367,7 +449,8 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
     page, page_size = _paging(page, page_size)
     words = _WORD.findall(query)
     if not words:
-        return NewsPage(items=[], page=page, page_size=page_size, has_next=False, filters=filters, query=query)
+        return NewsPage(items=[], page=page, page_size=page_size, has_next=False, filters=filters, query=query,
+                        total=0 if count else None)
     d = documents.c
     named = _speakers_for(store, filters, speakers)
     if store.engine.dialect.name == "postgresql":
@@ -392,15 +475,21 @@ def search(store: Store, query: str, filters: NewsFilters = NewsFilters(), *, pa
         def snippets(connection, chosen):
             return dict(connection.execute(statements.snippets, {"match": matched, "pks": list(chosen)}).all())
 
+    every = article_conditions(store, filters, query, named)  # the matches, unranked
     with store._reading() as connection:
-        if store.engine.dialect.name == "postgresql":
+        if sort in SORTS:
+            sorted_pks = select(d.pk).where(*every).order_by(*_ordered(sort))
+            chosen, has_next = _page_of(connection, sorted_pks, page, page_size)
+        elif store.engine.dialect.name == "postgresql":
             chosen, has_next = _page_of(connection, pks, page, page_size)
         else:
             chosen, has_next = _ranked_page(connection, statements, matched, page, page_size)
         rows = _described(connection, chosen)
         found = snippets(connection, chosen) if chosen else {}
+        total = _count(connection, every) if count else None
     return NewsPage(items=[_news_item(r, found.get(r.pk)) for r in rows], page=page, page_size=page_size,
-                    has_next=has_next, filters=filters, query=query)
+                    has_next=has_next, filters=filters, query=query, total=total,
+                    sort=sort if sort in SORTS else None)
 
 
 SEARCH_RANKED = 2000  # a word matching more articles than this: the newest this many of them are ranked
@@ -699,7 +788,7 @@ def speakers(store: Store, query: str | None = None, limit: int = 100) -> list[t
     """Speakers with their number of claims, most first; ``query`` keeps those whose name
     has it as a word or run of words (as the speaker filter matches)."""
     c = claim_table.c
-    conditions = [c.speaker.is_not(None)]
+    conditions = [c.speaker.is_not(None), c.rejected_pk.is_(None)]
     if query and _normal_name(query):
         conditions.append(_said_by(query))
     with store._reading() as connection:
@@ -758,7 +847,7 @@ def same_claim_elsewhere(store: Store, article_id: str, seq: int, limit: int = 5
             return []
         rows = connection.execute(
             select(*_claim_columns()).join(documents, d.pk == c.doc_pk)
-            .where(or_(*wider), c.doc_pk != this.doc_pk, _latest_version())
+            .where(or_(*wider), c.doc_pk != this.doc_pk, _latest_version(), c.rejected_pk.is_(None))
             .order_by(*_newest_first(), c.seq).limit(_SAME_CLAIM_CANDIDATES)
         ).all()
     found = [_claim_ref(r) for r in rows if same_claim(this.content or "", r.content or "")]

@@ -127,6 +127,13 @@ def _user_pk(connection: Connection, name: str) -> int:
     return pk
 
 
+def _refuse_rejected(connection: Connection, key: str, doc_pk: int, seq: int) -> None:
+    """A claim a reviewer marked "not a claim" gets no review and is never published."""
+    c = claim_table.c
+    if connection.scalar(select(c.rejected_pk).where(c.doc_pk == doc_pk, c.seq == seq)) is not None:
+        raise ReviewConflict(f"{key} is marked as not a claim: restore it before reviewing or publishing it", None)
+
+
 def _current_revision(connection: Connection, doc_pk: int, seq: int) -> int | None:
     """The newest revision of a claim's review (None when nobody reviewed it)."""
     r = revisions.c
@@ -381,6 +388,7 @@ def add_review(
     at = _iso(_now())
     with store._writing() as connection:
         doc_pk, seq = _claim_pk(connection, key)
+        _refuse_rejected(connection, key, doc_pk, seq)
         reviewer_pk = _user_pk(connection, reviewer)
         current = _current_revision(connection, doc_pk, seq)
         if based_on is not None and current != based_on:
@@ -425,6 +433,7 @@ def publish(store: Store, key: str, *, editor: str, revision: int | None = None)
     key = key.strip().lower()
     with store._writing() as connection:
         doc_pk, seq = _claim_pk(connection, key)
+        _refuse_rejected(connection, key, doc_pk, seq)
         editor_pk = _user_pk(connection, editor)
         current = _current_revision(connection, doc_pk, seq)
         if current is None:
@@ -485,7 +494,7 @@ def _context_rows(connection: Connection, where, order_by, limit: int, offset: i
         .join(users, users.c.pk == r.reviewer_pk)
         .join(claim_table, and_(c.doc_pk == r.doc_pk, c.seq == r.seq))
         .join(documents, d.pk == r.doc_pk)
-        .where(where)
+        .where(where, c.rejected_pk.is_(None))  # a claim marked "not a claim" is never published
         .order_by(*order_by)
         .limit(limit)
         .offset(max(offset, 0))
@@ -567,7 +576,8 @@ def _make_review_states():
     )
     return (select(d.id, r.seq, published_now.label("published"))
             .join(documents, d.pk == r.doc_pk)
-            .where(d.id.in_(bindparam("ids", expanding=True)), _latest_revision()))
+            .join(claim_table, and_(claim_table.c.doc_pk == r.doc_pk, claim_table.c.seq == r.seq))
+            .where(d.id.in_(bindparam("ids", expanding=True)), _latest_revision(), claim_table.c.rejected_pk.is_(None)))
 
 
 # built once: every news line and search page asks it (building it cost more than running it)

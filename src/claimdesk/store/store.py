@@ -560,7 +560,8 @@ class Store:
             versions = list(connection.scalars(_VERSIONS, {"url": row.url}).all())
         else:
             versions = [row.id]
-        claims = [_claim(r) for r in connection.execute(_CLAIMS, pk).all()]
+        claim_rows = connection.execute(_CLAIMS, pk).all()
+        claims = [_claim(r) for r in claim_rows]
         entities = [Entity(Span(start, end), label, canonical, role)
                     for start, end, label, canonical, role in connection.execute(_ENTITIES, pk).all()]
         dates = [DateMention(Span(start, end), value, kind, earliest)
@@ -575,6 +576,7 @@ class Store:
             near_duplicates=self._group_ids(connection, row.group_pk, row.pk, copies),
             near_duplicates_total=(self._group_size(connection, row.group_pk) - 1 if copies is not None else None),
             claims=claims,
+            rejected=frozenset(r.seq for r in claim_rows if r.rejected_pk is not None),
             analysed_end=row.analysed_end,
             entities=entities,
         )
@@ -634,7 +636,7 @@ class Store:
             page = connection.execute(
                 select(claim_table)
                 .join(documents, d.pk == c.doc_pk)
-                .where(c.speaker.is_not(None), said_by, _latest_version())
+                .where(c.speaker.is_not(None), said_by, _latest_version(), c.rejected_pk.is_(None))
                 .order_by(d.published.desc().nulls_last(), d.ingested_at.desc(), d.pk.desc(), c.seq)
                 .limit(limit)
                 .offset(max(offset, 0))

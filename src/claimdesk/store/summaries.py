@@ -144,7 +144,8 @@ def recount(connection: Connection, doc_pks: Iterable[int], change: Callable[[],
 def _stored_claim_rows(connection: Connection, doc_pk: int) -> list[dict]:
     d, c, e = documents.c, claim_table.c, entity_table.c
     doc = connection.execute(select(d.published, d.ingested_at).where(d.pk == doc_pk)).one()
-    claims = connection.execute(select(c.seq, _speaker(), c.content_start, c.content_end).where(c.doc_pk == doc_pk)).all()
+    claims = connection.execute(select(c.seq, _speaker(), c.content_start, c.content_end)
+                                .where(c.doc_pk == doc_pk, c.rejected_pk.is_(None))).all()  # "not a claim" counts nowhere
     mentions = connection.execute(select(e.canonical, e.label, e.role, e.start, e.end).where(e.doc_pk == doc_pk)).all()
     return claim_rows(doc_pk, doc.published, doc.ingested_at, claims, mentions)
 
@@ -160,7 +161,8 @@ def stored_counts(connection: Connection, doc_pk: int) -> Counter[Key]:
     doc = connection.execute(select(d.published, d.outlet).where(d.pk == doc_pk)).first()
     if doc is None:
         return Counter()
-    claims = connection.execute(select(_speaker(), c.hedge, c.content_start, c.content_end).where(c.doc_pk == doc_pk)).all()
+    claims = connection.execute(select(_speaker(), c.hedge, c.content_start, c.content_end)
+                                .where(c.doc_pk == doc_pk, c.rejected_pk.is_(None))).all()
     mentions = connection.execute(select(e.canonical, e.label, e.role, e.start, e.end).where(e.doc_pk == doc_pk)).all()
     return counts(doc.published, doc.outlet, claims, mentions)
 
