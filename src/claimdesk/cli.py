@@ -701,5 +701,63 @@ def _match_store(text: str, db: str | None, *, top: int, as_json: bool, out_path
     raise typer.Exit(0 if found or not done.failed else 1)
 
 
+spark_app = typer.Typer(help="Run on Apache Spark: WARC files in, Parquet tables out (README, 'Run on Spark').",
+                        no_args_is_help=True)
+app.add_typer(spark_app, name="spark")
+
+
+@spark_app.command("analyze")
+def spark_analyze(
+    manifest: Annotated[str, typer.Argument(help="A file of WARC paths, one a line (local, file://, hdfs://, s3a://, https://), or a folder of WARC files.")],
+    output: Annotated[str, typer.Argument(help="Where the Parquet tables go (a local folder, hdfs://, s3a://); replaced if it exists.")],
+    master: Annotated[Optional[str], typer.Option("--master", help="Spark master, e.g. local[2] [default: spark-submit's, else local[*]].")] = None,
+    per_partition: Annotated[int, typer.Option("--per-partition", min=1, help="Documents analysed by one task at most.")] = 200,
+    max_bytes: MaxBytesOption = None,
+    keep_work: Annotated[bool, typer.Option("--keep-work", help="Keep the staged records in OUTPUT/_work.")] = False,
+) -> None:
+    """Read, clean and analyse every WARC a manifest names, on Spark; write Parquet tables (load them with 'claimdesk load').
+    Exit 0 when the job finished, whatever records failed (they are rows of the errors table)."""
+    try:
+        from .spark.job import run, session
+    except ImportError as exc:
+        err.print(f"[red]error:[/] Spark is not installed ({exc}); pip install 'claimdesk[spark]'")
+        raise typer.Exit(2)
+    spark = session(master)
+    try:
+        summary = run(spark, manifest, output, per_partition=per_partition, max_bytes=max_bytes, keep_work=keep_work,
+                      log=lambda message: err.print(message, highlight=False, markup=False))
+    except (ValueError, OSError) as exc:
+        err.print(f"error: {exc}", style="red", highlight=False, markup=False)
+        raise typer.Exit(1)
+    finally:
+        spark.stop()
+    err.print(summary.line(), style="bold", highlight=False, markup=False)
+
+
+@app.command("load")
+def load_command(
+    output: Annotated[str, typer.Argument(help="The OUTPUT folder of 'claimdesk spark analyze'.")],
+    db: DbOption = None,
+) -> None:
+    """Store a Spark run's Parquet tables as ingest would; loading a run again, or an overlapping one, stores nothing twice."""
+    try:
+        from .spark.load import NotARun, load, partitions
+    except ImportError as exc:
+        err.print(f"[red]error:[/] pyarrow is not installed ({exc}); pip install 'claimdesk[parquet]'")
+        raise typer.Exit(2)
+    try:
+        parts = partitions(output)
+        with _open_store(db) as store, _progress(err) as progress:
+            task = progress.add_task("loading", total=len(parts))
+            summary = load(output, store, sink=_ProgressSink(progress, task, verbose=False))
+    except NotARun as exc:
+        err.print(f"error: {exc}", style="red", highlight=False, markup=False)
+        raise typer.Exit(1)
+    err.print(f"{summary.partitions} partitions, {summary.documents} documents: {summary.new} new, "
+              f"{summary.duplicates} already stored, {summary.versions} new versions, {summary.near_duplicates} "
+              f"near-duplicate; {len(summary.errors)} error rows ({summary.errors_loaded} new to the store)",
+              style="bold", highlight=False, markup=False)
+
+
 if __name__ == "__main__":
     app()

@@ -52,12 +52,17 @@ def read_all(
     limit = max_chars_limit()
     for name in inputs:
         for item in read_input(name, fetch=fetch, max_bytes=max_bytes):
-            if isinstance(item, RawDocument) and len(item.text) > limit:
-                item = IngestError(item.name, f"the document is {len(item.text):,} characters long, over the "
-                                              f"{limit:,} a document may have ({ENV_MAX_CHARS})")
-            yield item
+            yield within_length(item, limit)
         if on_input:
             on_input(name)
+
+
+def within_length(item: RawDocument | IngestError, limit: int) -> RawDocument | IngestError:
+    """The item, or an error naming a document longer than ``limit`` characters."""
+    if isinstance(item, RawDocument) and len(item.text) > limit:
+        return IngestError(item.name, f"the document is {len(item.text):,} characters long, over the "
+                                      f"{limit:,} a document may have ({ENV_MAX_CHARS})")
+    return item
 
 
 def max_chars_limit() -> int:
@@ -100,11 +105,18 @@ def clean_chunk(docs: list[RawDocument], keys: list[set[str]], stored: StoredCou
         counts = in_chunk.get(doc.scope) if doc.scope else None
         if doc.scope and stored is not None:
             counts = merge_counts(stored(doc.scope, doc_keys), counts)
-        try:
-            articles.append(clean(doc, counts))
-        except Exception as err:  # a cleaner bug on odd text costs this document only
-            articles.append(IngestError(doc.name, f"cleaning failed: {type(err).__name__}: {err}"))
+        articles.append(clean_one(doc, counts))
     return articles
+
+
+def clean_one(doc: RawDocument, counts: LineCounts | None) -> Article | IngestError:
+    """One document cleaned with the line counts of its scope, however they were counted (a
+    chunk and the store here, a whole Spark run in ``spark.job``); a document the cleaner fails
+    on comes back as an IngestError naming it."""
+    try:
+        return clean(doc, counts)
+    except Exception as err:  # a cleaner bug on odd text costs this document only
+        return IngestError(doc.name, f"cleaning failed: {type(err).__name__}: {err}")
 
 
 class Sink:
@@ -154,7 +166,6 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
         summary.errors.append(error)
         sink.error(error)
 
-    grouping: dict[str, str] = {}  # stored articles with claims (id: input name), grouped at the end of their chunk
     for chunk in chunks(read_all(inputs, fetch=fetch, max_bytes=max_bytes, on_input=sink.input_done), chunk_size):
         docs = [item for item in chunk if isinstance(item, RawDocument)]
         for error in (item for item in chunk if isinstance(item, IngestError)):
@@ -162,29 +173,42 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
         keys = [line_keys(doc.text) for doc in docs]
         known = store.known_ids([d.id for d in docs])
         articles = clean_chunk(docs, keys, store.line_counts, known)
-        for analysis, doc_keys in zip(analyses(articles, analyze=analyze, workers=workers, skip=known), keys, strict=True):
-            if isinstance(analysis, IngestError):
-                failed(analysis)
-                continue
-            try:
-                added = store.add(analysis.article, line_keys=doc_keys, claims=analysis.claims, entities=analysis.entities,
-                                  dates=analysis.dates, headline=analysis.headline, analysed_end=analysis.analysed_end)
-            except Exception as err:  # this article is not stored (its transaction rolled back); the rest go on
-                failed(IngestError(analysis.article.raw.name, f"could not store: {type(err).__name__}: {err}"))
-                continue
-            summary.documents += 1
-            summary.ids.append(added.id)
-            summary.new += added.status == "new"
-            summary.duplicates += added.status == "duplicate"
-            summary.versions += added.status == "version"
-            summary.near_duplicates += bool(added.near_duplicates) and added.status != "duplicate"
-            sink.article(analysis, added)
-            if analysis.claims and added.status != "duplicate":
-                grouping[added.id] = analysis.article.raw.name
-        _group_claims(store, grouping, failed)
-        grouping = {}
+        store_chunk(store, zip(analyses(articles, analyze=analyze, workers=workers, skip=known), keys, strict=True),
+                    summary, sink, failed)
     _save_claim_index(store)
     return summary
+
+
+def store_chunk(store, items: Iterable[tuple[Analysis | IngestError, set[str]]], summary: Summary, sink: Sink,
+                failed: Callable[[IngestError], None]) -> None:
+    """Store a chunk's analyses (each with its line keys) as ``ingest`` does, then match the new
+    claims of the chunk (claim groups); ``claimdesk load`` stores a Spark run's chunks through it."""
+    grouping: dict[str, str] = {}  # stored articles with claims (id: input name), grouped at the end of the chunk
+    for analysis, doc_keys in items:
+        if isinstance(analysis, IngestError):
+            failed(analysis)
+            continue
+        try:
+            added = store.add(analysis.article, line_keys=doc_keys, claims=analysis.claims, entities=analysis.entities,
+                              dates=analysis.dates, headline=analysis.headline, analysed_end=analysis.analysed_end)
+        except Exception as err:  # this article is not stored (its transaction rolled back); the rest go on
+            failed(IngestError(analysis.article.raw.name, f"could not store: {type(err).__name__}: {err}"))
+            continue
+        summary.documents += 1
+        summary.ids.append(added.id)
+        summary.new += added.status == "new"
+        summary.duplicates += added.status == "duplicate"
+        summary.versions += added.status == "version"
+        summary.near_duplicates += bool(added.near_duplicates) and added.status != "duplicate"
+        sink.article(analysis, added)
+        if analysis.claims and added.status != "duplicate":
+            grouping[added.id] = analysis.article.raw.name
+    _group_claims(store, grouping, failed)
+
+
+def save_claim_index(store) -> None:
+    """Keep the matcher beside the store for the next process (``_save_claim_index``)."""
+    _save_claim_index(store)
 
 
 def _group_claims(store, ids: dict[str, str], failed: Callable[[IngestError], None]) -> None:

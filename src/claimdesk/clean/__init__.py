@@ -14,7 +14,7 @@ from . import chrome
 from .lines import Line, line_key, line_keys, normalize, split_lines
 from .shape import is_prose, word_count
 
-__all__ = ["clean", "line_key", "line_keys", "merge_counts"]
+__all__ = ["batch_counts", "clean", "corpus_counts", "line_key", "line_keys", "merge_counts"]
 
 MAX_TITLE_WORDS = 40
 _TITLE_PARTS = re.compile(r"\s+[|\-–—:»·]\s+")
@@ -156,3 +156,20 @@ def batch_counts(scope: str, texts: list[str] | list[set[str]]) -> LineCounts:
             holders.setdefault(key, []).append(counted)
         counted += 1
     return LineCounts(scope, counted, counts)
+
+
+def corpus_counts(scope: str, documents: list[tuple[str, set[str]]]) -> LineCounts:
+    """The line counts of a scope learned from a whole corpus counted elsewhere (a Spark
+    aggregation: ``spark.job``), to clean each of its documents with (``clean(doc, counts)``).
+
+    ``documents`` are (document id, line keys) in input order: as ``pipeline.clean_chunk``
+    counts a chunk, a text repeated counts once and a near copy not at all (``batch_counts``).
+    Only keys in at least ``chrome.MIN_RECURRING_DOCS`` documents are kept: no other key can
+    make a line chrome, and the counts travel to every worker that cleans.
+    """
+    first: dict[str, set[str]] = {}
+    for doc_id, keys in documents:
+        first.setdefault(doc_id, keys)
+    counts = batch_counts(scope, list(first.values()))
+    kept = {key: n for key, n in counts.counts.items() if n >= chrome.MIN_RECURRING_DOCS}
+    return LineCounts(scope, counts.documents, kept)

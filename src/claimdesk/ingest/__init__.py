@@ -25,7 +25,7 @@ from .fetch import fetch as fetch_url
 from .html import host, read_html, visible_text
 from .jsonl import read_jsonl
 from .text import read_text
-from .warc import read_warc
+from .warc import Place, read_warc, read_warc_places
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -38,6 +38,7 @@ __all__ = [
     "read_bytes",
     "read_input",
     "read_seconds",
+    "read_warc_stream",
     "visible_text",
 ]
 
@@ -236,8 +237,7 @@ def _read_file(path: str, *, max_bytes: int) -> Iterator[Item]:
     try:
         with open_regular(path) as handle:
             if _is_warc_stream(handle):
-                for item in _or_nothing_found(read_warc(handle, name=shown, max_bytes=max_bytes), shown, "warc"):
-                    yield _finish(item, name=shown, path=shown, url=None, fetched=None)
+                yield from (item for item, _ in _warc_items(handle, shown, max_bytes))
                 return
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
@@ -256,6 +256,31 @@ def _read_file(path: str, *, max_bytes: int) -> Iterator[Item]:
         yield IngestError(shown, f"cannot read: {err.strerror or err}")
         return
     yield from read_bytes(data, path=shown, max_bytes=max_bytes)
+
+
+def _warc_items(handle: BinaryIO, shown: str, max_bytes: int) -> Iterator[tuple[Item, Place | None]]:
+    """A WARC file's items as ``read_input`` gives them (before its time budget), each with its
+    record's place (``warc.Place``, None for an error about the archive as a whole)."""
+    produced = False
+    for item, place in read_warc_places(handle, name=shown, max_bytes=max_bytes):
+        produced = True
+        yield _finish(item, name=shown, path=shown, url=None, fetched=None), place
+    if not produced:
+        yield IngestError(shown, _NOTHING_FOUND["warc"]), None
+
+
+def read_warc_stream(handle: BinaryIO, name: str, *, max_bytes: int | None = None) -> Iterator[tuple[Item, Place | None]]:
+    """A WARC archive already opened (from any file system: ``claimdesk spark analyze`` opens
+    ``hdfs://`` or ``s3a://`` paths itself), read exactly as ``read_input`` reads a WARC file
+    named ``name``: the same documents and errors, under the same size limit and time budget,
+    each with its record's ``warc.Place``."""
+    shown = printable_name(name)
+    limit = max_bytes_limit(max_bytes)
+    pairs = within_budget(_warc_items(handle, shown, limit), shown, read_seconds(),
+                          restart=lambda pair: _is_archive_record(pair[0]))
+    for pair in pairs:
+        item, place = pair if isinstance(pair, tuple) else (pair, None)  # the budget's own error is bare
+        yield _printable(item), place
 
 
 def _is_warc_stream(handle: BinaryIO) -> bool:

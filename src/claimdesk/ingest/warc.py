@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import zlib
+from bisect import bisect_left
+from dataclasses import dataclass
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -22,10 +24,29 @@ from .html import decode_html, html_document
 
 _GENERIC_TYPES = ("", "application/octet-stream", "text/plain", "binary/octet-stream")
 _CHUNK = 64 * 1024
+_BLANK_LINES = 4  # the CRLF CRLF after each record
 
 
 class Truncated(Exception):
     """The archive ends inside a record (internal: reported as one IngestError)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a record lies in its archive, and what its WARC headers say of it (the
+    provenance ``claimdesk spark analyze`` keeps beside each row).
+
+    ``offset`` and ``length`` count bytes of the file as stored when each record is its own
+    gzip member (as WARC 1.1 recommends and CC-NEWS writes them: a range request for them
+    fetches the record alone) or the file is not gzipped, ``in_file`` True; bytes of the
+    inflated stream for a file gzipped whole, ``in_file`` False."""
+
+    offset: int
+    length: int
+    target_uri: str | None = None
+    date: str | None = None
+    record_id: str | None = None
+    in_file: bool = True
 
 
 def read_warc(source: bytes | BinaryIO, *, name: str, max_bytes: int) -> Iterator[RawDocument | IngestError]:
@@ -35,30 +56,48 @@ def read_warc(source: bytes | BinaryIO, *, name: str, max_bytes: int) -> Iterato
     memory. Each document is held back until the next record is read whole (or
     the archive ends cleanly), so a record cut by truncation is never passed on.
     """
+    return (item for item, _ in read_warc_places(source, name=name, max_bytes=max_bytes))
+
+
+def read_warc_places(source: bytes | BinaryIO, *, name: str,
+                     max_bytes: int) -> Iterator[tuple[RawDocument | IngestError, Place | None]]:
+    """What ``read_warc`` yields, each item with its record's ``Place`` (None for an error
+    about the archive as a whole: cut short, or corrupt)."""
     stream = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
     gzipped = _peek(stream, 2) == GZIP_MAGIC
     ends_clean = gzipped or _ends_with_blank_lines(stream)
     if gzipped:
         stream = GunzipStream(stream)
     done = 0
-    held: RawDocument | IngestError | None = None
+    held: tuple[RawDocument | IngestError, tuple] | None = None
     try:
-        for number, record in enumerate(ArchiveIterator(stream), start=1):
+        records = ArchiveIterator(stream)
+        for number, record in enumerate(records, start=1):
             item = _record_item(record, number, name, max_bytes)
             _drain(record)
+            where = (records.get_record_offset(), records.get_record_length(), record.rec_headers)
             if held is not None:
-                yield held
-            held, done = item, number
+                yield held[0], _place(stream, *held[1])
+            held, done = ((item, where) if item is not None else None), number
     except Exception as err:  # a failure inside the archive structure: it is cut or corrupt
         if held is not None:
-            yield held  # read whole before the failure
-        yield IngestError(name, f"truncated WARC after {done} records: {_plain(err)}")
+            yield held[0], _place(stream, *held[1])  # read whole before the failure
+        yield IngestError(name, f"truncated WARC after {done} records: {_plain(err)}"), None
         return
     if not ends_clean:
-        yield IngestError(name, f"truncated WARC after {max(done - 1, 0)} records: the last record is cut short")
+        yield IngestError(name, f"truncated WARC after {max(done - 1, 0)} records: the last record is cut short"), None
         return
     if held is not None:
-        yield held
+        yield held[0], _place(stream, *held[1])
+
+
+def _place(stream: BinaryIO, offset: int, length: int, headers) -> Place:
+    """The record's place: in the stored file's bytes where it can be (``Place``)."""
+    in_file = True
+    if isinstance(stream, GunzipStream):
+        offset, length, in_file = stream.stored_range(offset, length)
+    return Place(offset, length, headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date"),
+                 headers.get_header("WARC-Record-ID"), in_file)
 
 
 class GunzipStream(io.RawIOBase):
@@ -74,6 +113,10 @@ class GunzipStream(io.RawIOBase):
         self._inflater = zlib.decompressobj(wbits=31)
         self._pending = b""
         self._position = 0
+        self._read = 0  # bytes read from the stored file
+        # where each gzip member starts: inflated offset -> stored offset (the last pair is the end)
+        self._starts: list[int] = [0]
+        self._stored: list[int] = [0]
 
     def readable(self) -> bool:
         return True
@@ -91,15 +134,33 @@ class GunzipStream(io.RawIOBase):
         self._position += size
         return size
 
+    def _read_raw(self) -> bytes:
+        data = self._raw.read(_CHUNK)
+        self._read += len(data)
+        return data
+
+    def stored_range(self, offset: int, length: int) -> tuple[int, int, bool]:
+        """A range of the inflated stream as a range of the stored file, when it is one gzip
+        member (offset, length, True); else as given (offset, length, False). The range may
+        leave out the blank lines that end the record, inside the member."""
+        first = bisect_left(self._starts, offset)
+        last = bisect_left(self._starts, offset + length)
+        if (first < len(self._starts) and self._starts[first] == offset and last == first + 1
+                and last < len(self._starts) and self._starts[last] - (offset + length) <= _BLANK_LINES):
+            return self._stored[first], self._stored[last] - self._stored[first], True
+        return offset, length, False
+
     def _fill(self) -> bool:
         """Inflate the next chunk; False at a clean end, Truncated at a cut one."""
         if self._inflater.eof:
-            rest = self._inflater.unused_data or self._raw.read(_CHUNK)
+            rest = self._inflater.unused_data or self._read_raw()
+            self._starts.append(self._position)
+            self._stored.append(self._read - len(rest))
             if not rest.strip(b"\0"):
                 return False
             self._inflater = zlib.decompressobj(wbits=31)
         else:
-            rest = self._inflater.unconsumed_tail or self._raw.read(_CHUNK)
+            rest = self._inflater.unconsumed_tail or self._read_raw()
             if not rest:
                 raise Truncated("the gzip data ends inside a record")
         self._pending = self._inflater.decompress(rest, _CHUNK)
