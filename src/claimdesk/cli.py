@@ -509,6 +509,170 @@ def stats(db: DbOption = None) -> None:
         out.print(views.stats_table(store.stats()))
 
 
+sources_app = typer.Typer(help="Sources to follow: feeds (RSS, Atom, JSON Feed), news sitemaps, pages.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+ContactOption = Annotated[Optional[str], typer.Option("--contact", envvar="CLAIMDESK_CONTACT", help="How site operators reach you (an https:// page or mailto:), sent in the User-Agent.")]
+MinDelayOption = Annotated[float, typer.Option("--min-delay", min=0.0, help="Seconds between two requests to one host.")]
+
+
+def _source_line(source) -> str:
+    from .follow.schedule import human
+
+    every = f"every {human(source.every)}" if source.every else "adaptive"
+    state = (f"last poll {source.last_poll_at}, HTTP {source.last_status or '-'}" if source.last_poll_at else "never polled")
+    error = f", failing: {source.last_error}" if source.last_error else ""
+    return f"{source.pk}\t{source.name}\t{source.url}\t{source.kind or '?'}\t{every}\t{state}, next {source.next_poll_at}{error}"
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="The feed, news sitemap or page.")],
+    name: Annotated[Optional[str], typer.Option("--name", help="What to call it [default: its host].")] = None,
+    every: Annotated[Optional[str], typer.Option("--every", help="A fixed interval (15m, 2h, 1d) [default: adapts to how often it publishes].")] = None,
+    outlet: Annotated[Optional[str], typer.Option("--outlet", help="The outlet its articles are stored under [default: what the pages say].")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="Its language, when its pages do not say (en, ru).")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="A tag (repeat it, or comma-separated).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Follow a source: 'claimdesk follow' (or 'serve --follow') polls it from now on."""
+    from .follow.manage import add_source
+
+    with _open_store(db) as store:
+        try:
+            source = add_source(store, url, name=name, every=every, outlet=outlet, language=language, tags=tag or ())
+        except ValueError as error:
+            err.print(f"error: {error}", style="red", highlight=False, markup=False)
+            raise typer.Exit(2 if "followed already" not in str(error) else 1) from None
+    out.print(f"following {source.name} ({source.url})", highlight=False, markup=False)
+
+
+@sources_app.command("list")
+def sources_list(as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source per line.")] = False,
+                 db: DbOption = None) -> None:
+    """Every source with where its polling stands."""
+    import dataclasses
+
+    from .store import sources as followed
+
+    with _read_store(db) as store:
+        found = followed.listing(store)
+    if as_json:
+        for source in found:
+            print(json.dumps(dataclasses.asdict(source), ensure_ascii=False))
+        return
+    if not found:
+        err.print("no sources: add one with 'claimdesk sources add URL'")
+    for source in found:
+        out.print(_source_line(source), highlight=False, markup=False)
+
+
+@sources_app.command("remove")
+def sources_remove(source: Annotated[str, typer.Argument(help="The source's URL, name or number (as 'sources list' shows).")],
+                   db: DbOption = None) -> None:
+    """Stop following a source (the articles stored from it stay)."""
+    from .store import sources as followed
+
+    with _read_store(db) as store:
+        found = followed.get(store, int(source)) if source.isdigit() else followed.find(store, source)
+        if found is None or not followed.remove(store, found.pk):
+            err.print(f"error: no source {source!r}", style="red", highlight=False, markup=False)
+            raise typer.Exit(1)
+    out.print(f"stopped following {found.name} ({found.url})", highlight=False, markup=False)
+
+
+@sources_app.command("import")
+def sources_import(path: Annotated[Path, typer.Argument(metavar="OPML", help="An OPML file (a feed reader's export).")],
+                   db: DbOption = None) -> None:
+    """Follow every source an OPML file lists; those followed already are skipped, and said so."""
+    from .follow.manage import import_opml
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        err.print(f"error: {path}: {error.strerror}", style="red", highlight=False, markup=False)
+        raise typer.Exit(2)
+    with _open_store(db) as store:
+        try:
+            added, skipped = import_opml(store, data)
+        except ValueError as error:
+            err.print(f"error: {path}: {error}", style="red", highlight=False, markup=False)
+            raise typer.Exit(2) from None
+    for reason in skipped:
+        err.print(f"skipped {reason}", highlight=False, markup=False)
+    out.print(f"following {len(added)} new source{'' if len(added) == 1 else 's'} from {path}", highlight=False, markup=False)
+
+
+@sources_app.command("export")
+def sources_export(path: Annotated[Optional[Path], typer.Argument(metavar="[OPML]", help="Where to write [default: stdout].")] = None,
+                   db: DbOption = None) -> None:
+    """Every source as an OPML file, for a feed reader or another claimdesk."""
+    from .follow.manage import export_opml
+
+    with _read_store(db) as store:
+        data = export_opml(store)
+    if path is None:
+        sys.stdout.buffer.write(data)
+    else:
+        path.write_bytes(data)
+
+
+def _follow_settings(contact: str | None, min_delay: float, workers: int, analyze: bool = True):
+    from .follow.poller import Settings, check_contact
+
+    try:
+        return Settings(contact=check_contact(contact), min_delay=min_delay, workers=workers, analyze=analyze)
+    except ValueError as error:
+        err.print(f"error: {error}", style="red", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+
+
+def _log_to_stderr() -> None:
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    logger = logging.getLogger("claimdesk.follow")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+@app.command()
+def follow(
+    once: Annotated[bool, typer.Option("--once", help="Poll every due source once and exit (cron, tests); exit 1 when any poll failed.")] = False,
+    contact: ContactOption = None,
+    min_delay: MinDelayOption = 1.0,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="Sources polled at once (one request per host at a time all the same).")] = 4,
+    no_analyze: Annotated[bool, typer.Option("--no-analyze", help="Store new articles without analysing them (no claims).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Poll the sources ('claimdesk sources add') and ingest what is new, until Ctrl-C; logs to stderr."""
+    import signal
+    import threading
+
+    from .follow.poller import Poller
+
+    settings = _follow_settings(contact, min_delay, workers, analyze=not no_analyze)
+    _log_to_stderr()
+    with _open_store(db) as store:
+        poller = Poller(store, settings)
+        try:
+            if once:
+                reports = poller.run_once()
+                failed = sum(r.error is not None for r in reports)
+                err.print(f"{len(reports)} sources polled, {sum(r.stored for r in reports)} new articles, {failed} failed",
+                          highlight=False, markup=False)
+                raise typer.Exit(1 if failed else 0)
+            stop = threading.Event()
+            for signum in (signal.SIGINT, signal.SIGTERM):  # finish the polls under way, then leave
+                signal.signal(signum, lambda *_: stop.set())
+            err.print("following sources (Ctrl-C stops after the polls under way)", highlight=False, markup=False)
+            poller.run(stop)
+        finally:
+            poller.close()
+    err.print("stopped", highlight=False, markup=False)
+
+
 def _sample_folders() -> list[str]:
     """The shared samples beside the checkout (or $CLAIMDESK_SAMPLES), and the examples shipped with claimdesk."""
     candidates = [os.environ.get("CLAIMDESK_SAMPLES"), "../shared/samples", Path(__file__).resolve().parents[3] / ".." / "shared" / "samples"]
@@ -530,7 +694,23 @@ ServeWorkersOption = Annotated[int, typer.Option("--workers", min=1, max=64, hel
 BaseUrlOption = Annotated[Optional[str], typer.Option("--base-url", envvar="CLAIMDESK_BASE_URL", help="Where readers reach the desk (https://desk.example.org): the start of every absolute link it writes (share links, feeds, ClaimReview). Default: http://HOST:PORT.")]
 
 
-def _serve(store: Store, host: str, port: int, workers: int = 1, base_url: str | None = None) -> None:
+def _serve(store: Store, host: str, port: int, workers: int = 1, base_url: str | None = None, follow=None) -> None:
+    """Serve the desk; with ``follow`` (poller settings), the poller runs beside it until the server stops."""
+    if follow is not None:
+        import threading
+
+        from .follow.poller import follow_sources
+
+        _log_to_stderr()
+        stop = threading.Event()
+        poller = threading.Thread(target=follow_sources, args=(store, follow, stop), name="claimdesk-follow", daemon=True)
+        poller.start()
+        try:
+            _serve(store, host, port, workers, base_url)
+        finally:
+            stop.set()
+            poller.join(timeout=30)
+        return
     import uvicorn
 
     from .web import create_app
@@ -561,10 +741,13 @@ def _serve(store: Store, host: str, port: int, workers: int = 1, base_url: str |
 
 @app.command()
 def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000,
-          workers: ServeWorkersOption = 1, base_url: BaseUrlOption = None) -> None:
+          workers: ServeWorkersOption = 1, base_url: BaseUrlOption = None,
+          follow: Annotated[bool, typer.Option("--follow", help="Poll the sources beside the desk (as 'claimdesk follow').")] = False,
+          contact: ContactOption = None, min_delay: MinDelayOption = 1.0) -> None:
     """Serve the web desk over the store: news line, articles, claims, speakers, reviews, feeds, API."""
-    with _read_store(db) as store:
-        _serve(store, host, port, workers, base_url)
+    settings = _follow_settings(contact, min_delay, workers=4) if follow else None
+    with (_open_store(db) if follow else _read_store(db)) as store:
+        _serve(store, host, port, workers, base_url, follow=settings)
 
 
 @app.command()

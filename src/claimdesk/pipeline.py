@@ -159,14 +159,27 @@ def ingest(inputs: list[str], store, *, fetch: bool = False, max_bytes: int | No
     (and are not analysed again) and the rest goes in.
     """
     sink = sink or Sink()
-    summary = Summary(inputs=len(inputs))
+    items = read_all(inputs, fetch=fetch, max_bytes=max_bytes, on_input=sink.input_done)
+    return ingest_items(items, store, sink=sink, chunk_size=chunk_size, analyze=analyze, workers=workers,
+                        summary=Summary(inputs=len(inputs)))
+
+
+def ingest_items(items: Iterable[RawDocument | IngestError], store, *, sink: Sink | None = None,
+                 chunk_size: int = CHUNK_SIZE, analyze: bool = True, workers: int = 1,
+                 summary: Summary | None = None) -> Summary:
+    """``ingest`` for documents read already (the poller's feed entries and pages): cleaned,
+    analysed, stored, their claims grouped, errors recorded, the same way. A document longer
+    than ``max_chars_limit()`` is an error naming it, as in ``read_all``."""
+    sink = sink or Sink()
+    summary = summary or Summary()
+    limit = max_chars_limit()
 
     def failed(error: IngestError) -> None:
         _record(store, error)
         summary.errors.append(error)
         sink.error(error)
 
-    for chunk in chunks(read_all(inputs, fetch=fetch, max_bytes=max_bytes, on_input=sink.input_done), chunk_size):
+    for chunk in chunks((within_length(item, limit) for item in items), chunk_size):
         docs = [item for item in chunk if isinstance(item, RawDocument)]
         for error in (item for item in chunk if isinstance(item, IngestError)):
             failed(error)

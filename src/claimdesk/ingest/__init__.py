@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,8 +32,10 @@ __all__ = [
     "ENV_READ_SECONDS",
     "ReadError",
     "detect_format",
+    "entry_page",
     "expand_inputs",
     "fetch_url",
+    "linked_page",
     "max_bytes_limit",
     "read_bytes",
     "read_input",
@@ -188,6 +190,9 @@ def _dispatch(fmt: str, data: bytes, *, name: str, url: str | None, charset: str
         return read_json_feed(data, name=name)
     if fmt == "jsonl":
         return read_jsonl(data, name=name, charset=charset)
+    if fmt == "sitemap":
+        raise ReadError("this is a sitemap: a list of links with no text of its own; "
+                        "follow it with 'claimdesk sources add URL' to read its pages")
     return read_text(data, url=url, charset=charset)
 
 
@@ -322,20 +327,21 @@ def _with_entry_pages(items: Iterable[Item], *, max_bytes: int) -> Iterator[Item
     """With --fetch, each feed entry's page replaces the entry; on failure the entry stays, with a note."""
     for item in items:
         if isinstance(item, RawDocument) and item.format in _FEED_FORMATS and item.url:
-            yield from _entry_page(item, max_bytes=max_bytes)
+            yield from entry_page(item, max_bytes=max_bytes)
         else:
             yield item
 
 
-def _entry_page(entry: RawDocument, *, max_bytes: int) -> Iterator[Item]:
+Fetcher = Callable[..., tuple[bytes, str, str, "str | None"]]
+
+
+def entry_page(entry: RawDocument, *, max_bytes: int, fetch: Fetcher | None = None) -> Iterator[Item]:
+    """The page an entry links to, in place of the entry (its outlet, date, language and author
+    filling what the page lacks); when it cannot be had, an error saying why and the entry itself.
+    ``fetch(url, max_bytes=...)`` downloads (default: ``fetch.fetch``; the poller passes its own,
+    polite one)."""
     try:
-        data, final_url, fetched, content_type = fetch_url(entry.url, max_bytes=max_bytes)
-        read = read_bytes(data, url=final_url, fetched=fetched, max_bytes=max_bytes, charset=charset_of(content_type))
-        pages = list(_budgeted(read, final_url))
-        page = next((p for p in pages if isinstance(p, RawDocument) and p.format == "html"), None)
-        if page is None:
-            problem = next((str(p.cause) for p in pages if isinstance(p, IngestError)), "the link is not an HTML page")
-            raise ReadError(problem)
+        page = linked_page(entry.url or "", max_bytes=max_bytes, fetch=fetch)
     except ReadError as err:
         yield IngestError(entry.url or "", f"could not fetch the entry page ({err}); kept the feed text")
         yield entry
@@ -347,3 +353,14 @@ def _entry_page(entry: RawDocument, *, max_bytes: int) -> Iterator[Item]:
     page.author = page.author or entry.author
     page.scope = page.outlet or entry.scope
     yield page
+
+
+def linked_page(url: str, *, max_bytes: int, fetch: Fetcher | None = None) -> RawDocument:
+    """The HTML page at ``url`` as a document, or ReadError saying why not."""
+    data, final_url, fetched, content_type = (fetch or fetch_url)(url, max_bytes=max_bytes)
+    read = read_bytes(data, url=final_url, fetched=fetched, max_bytes=max_bytes, charset=charset_of(content_type))
+    pages = list(_budgeted(read, final_url))
+    page = next((p for p in pages if isinstance(p, RawDocument) and p.format == "html"), None)
+    if page is None:
+        raise ReadError(next((str(p.cause) for p in pages if isinstance(p, IngestError)), "the link is not an HTML page"))
+    return page

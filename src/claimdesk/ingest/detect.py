@@ -13,7 +13,7 @@ import zlib
 from .decode import bom_encoding
 from .errors import ReadError, too_big
 
-FORMATS = ("warc", "html", "rss", "atom", "rdf", "jsonfeed", "jsonl", "text")
+FORMATS = ("warc", "html", "rss", "atom", "rdf", "jsonfeed", "jsonl", "sitemap", "text")
 GZIP_MAGIC = b"\x1f\x8b"
 HEAD_BYTES = 64 * 1024
 
@@ -203,6 +203,8 @@ def _markup_format(head: str) -> str:
         return "atom"
     if name == "rdf" or name.endswith(":rdf"):
         return "rdf"
+    if name.rpartition(":")[2] in ("urlset", "sitemapindex"):
+        return "sitemap"
     if name in _HTML_TAGS or _HTML_ANYWHERE.search(head, 0, 4096):
         return "html"
     return "text"

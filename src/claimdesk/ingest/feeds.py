@@ -133,7 +133,7 @@ def read_json_feed(data: bytes, *, name: str) -> Iterator[RawDocument | IngestEr
             format="jsonfeed",
             outlet=outlet,
             title=title,
-            published=_iso(_text_field(item, "date_published") or _text_field(item, "date_modified")),
+            published=iso_date(_text_field(item, "date_published") or _text_field(item, "date_modified")),
             author=_json_author(item) or _json_author(feed),
             language=_text_field(item, "language") or language,
             extracted=True,
@@ -196,7 +196,7 @@ def _as_text(value: str, content_type: str) -> str:
 def _entry_date(entry: Mapping[str, Any]) -> str | None:
     """The entry's own date string as ISO (keeping its UTC offset), else feedparser's parsed UTC time."""
     for key in ("published", "updated", "created"):
-        iso = _iso(entry.get(key))
+        iso = iso_date(entry.get(key))
         if iso:
             return iso
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
@@ -206,7 +206,7 @@ def _entry_date(entry: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _iso(value: object) -> str | None:
+def iso_date(value: object) -> str | None:
     """An ISO 8601 or RFC 822 date string as ISO 8601; None when it is neither."""
     if not isinstance(value, str) or not value.strip():
         return None

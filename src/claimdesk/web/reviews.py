@@ -229,8 +229,12 @@ def review_form(
     rationale: Annotated[str, Form(max_length=desk.MAX_RATIONALE + 100)] = "",
     evidence: Annotated[str, Form(max_length=(desk.MAX_URL + 2) * desk.MAX_EVIDENCE)] = "",
     based_on: Annotated[str, Form()] = "",
+    queue: Annotated[str | None, Form(max_length=2000)] = None,
 ):
-    """A new revision of the claim's review (evidence: one link per line)."""
+    """A new revision of the claim's review (evidence: one link per line); opened from
+    the review queue (``queue``), the next claim of the queue follows."""
+    from claimdesk.web.queue import next_url  # the queue's module builds on this one
+
     key = _key(article_id, seq)
     base = int(based_on) if based_on.strip().isdigit() else None
     filled = {"rating": rating, "rationale": rationale, "evidence": evidence, "based_on": base}
@@ -244,7 +248,8 @@ def review_form(
         return _form_error(request, key, 409, str(error), **{**filled, "based_on": error.current})
     except desk.InvalidReview as error:
         return _form_error(request, key, 400, str(error), **filled)
-    return _back(key)
+    target = next_url(queue, key)
+    return RedirectResponse(target, status_code=303) if target else _back(key)
 
 
 @router.post("/claims/{article_id}/{seq}/publish", include_in_schema=False)
