@@ -167,3 +167,20 @@ def test_the_editors_queue_lists_drafts(app, store):
     assert queue_keys(editor.get("/queue?view=drafts").text) == []
     assert "Waiting to be published (0)" in editor.get("/queue").text
     assert "Waiting to be published" not in reviewer.get("/queue").text
+
+
+def test_published_verdicts_show_on_the_article_speaker_news_line_and_search(app, store):
+    desk.add_review(store, key(store, 0), rating="False", rationale="", reviewer="rev")
+    desk.add_review(store, key(store, 2), rating="Mostly true", rationale="", reviewer="rev")
+    desk.publish(store, key(store, 0), editor="ed")  # claim 2 stays a draft: the public sees no verdict for it
+    public = client(app)
+    article = public.get(f"/articles/{store.doc_id}").text
+    assert re.search(r'<mark class="claim-content verdict rating-false" title="[^"]*reviewed: False">that convoy 7 carried mines',
+                     article)
+    assert f'<a class="verdict rating-false" href="/claims/{store.doc_id}/0#reviews">False</a>' in article
+    assert "Mostly true" not in article
+    speaker = public.get("/speakers/Elman%20Mammadov").text
+    assert "Verdicts on their claims" in speaker and 'class="verdict rating-false"' in speaker and "1 claim" in speaker
+    assert "No published review of their claims yet." in public.get("/speakers/Azer%20Gasimli").text
+    for page in (public.get("/").text, public.get("/?q=convoy").text):
+        assert '<span class="verdict rating-false">False</span>' in page

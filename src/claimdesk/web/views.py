@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from claimdesk.model import RATINGS, Claim, DateMention, Entity, Span, StoredArticle, analysis_note
 from claimdesk.publish.contract import analysis_json
-from claimdesk.store import AmbiguousId, SpeakerDetail, Store, queries
+from claimdesk.store import AmbiguousId, SpeakerDetail, Store, queries, reviews
 from claimdesk.store.speakers import Speaker, names_someone
 from claimdesk.store.queries import HEDGES, ClaimRef, NewsFilters, NewsItem, NewsPage, PersonClaims
 from claimdesk.web import marks
@@ -177,6 +177,7 @@ class ArticlePage:
     marks_total: int = 0  # entity and date mentions in the text, of which ``marks_shown`` are marked
     marks_shown: int = 0
     analysed_paragraphs: int | None = None  # paragraphs before where analysis stopped (None: it read them all)
+    verdicts: dict[int, str] = field(default_factory=dict)  # seq -> the rating its published review gives
 
     @property
     def claims_total(self) -> int:
@@ -264,7 +265,9 @@ def article_page(store: Store, article_id: str, claims_page: int = 1, show_low: 
     entities_kept = [m for m in kept if isinstance(m, Entity)]
     dates_kept = [m for m in kept if isinstance(m, DateMention)]
     headline_reasons = stored.headline.reasons if stored.headline else ()
-    overlay = (marks.claim_marks([c for _, c in shown], [seq + 1 for seq, _ in shown]) + marks.entity_marks(entities_kept)
+    verdicts = reviews.published_ratings(store, [article.raw.id]).get(article.raw.id, {})
+    overlay = (marks.claim_marks([c for _, c in shown], [seq + 1 for seq, _ in shown],
+                                 [verdicts.get(seq) for seq, _ in shown]) + marks.entity_marks(entities_kept)
                + marks.date_marks(dates_kept) + marks.reason_marks(headline_reasons))
     title_html, *pieces = highlight_spans(text, [article.title or Span(0, 0), *article.body], overlay)
     title_html = title_html if article.title else None
@@ -292,6 +295,7 @@ def article_page(store: Store, article_id: str, claims_page: int = 1, show_low: 
         claims_page=claims_page,
         claims_pages=pages,
         low_total=sum(c.low_confidence for _, c in standing),
+        verdicts=verdicts,
         show_low=show_low,
         speakers_total=len(speakers),
         entities_total=len(entities),
