@@ -25,6 +25,7 @@ class Request:
     headers: dict[str, str]
     started: float
     ended: float = 0.0
+    status: int = 0
 
 
 class Clock:
@@ -77,6 +78,7 @@ class Site:
                 try:
                     route = site.routes.get(self.path.split("?")[0])
                     status, headers, body = route(self) if route else (404, {"Content-Type": "text/plain"}, b"not found")
+                    record.status = status
                     self.send_response(status)
                     for key, value in headers.items():
                         self.send_header(key, value)
