@@ -27,15 +27,8 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, and_, bindparam, case, delete, exists, func, insert, literal, or_, select, update
 
 from claimdesk.model import LOW_CONFIDENCE
-from claimdesk.store import speakers, summaries
-from claimdesk.store.queries import (
-    MAX_PAGE_SIZE,
-    NewsFilters,
-    _filter_conditions,
-    _normal_name,
-    _speakers_for,
-    _title_column,
-)
+from claimdesk.store import queries, speakers, summaries
+from claimdesk.store.queries import MAX_PAGE_SIZE, NewsFilters, _title_column
 from claimdesk.store.reviews import (
     InvalidReview,
     UnknownClaim,
@@ -166,15 +159,10 @@ def _unreviewed():
 
 def _claim_conditions(store: Store, filters: NewsFilters) -> list:
     """The news line's filters on claims: the article-level ones (outlet, dates, entity,
-    latest version) as there, the speaker and hedge on the claim itself."""
-    c = claim_table.c
-    conditions = _filter_conditions(replace(filters, speaker=None, hedge=None, verdict=None))
-    if filters.speaker and _normal_name(filters.speaker):
-        names = _speakers_for(store, filters, None) or [_normal_name(filters.speaker)]
-        conditions.append(func.lower(c.speaker).in_([n.lower() for n in names]))
-    if filters.hedge:
-        conditions.append(c.hedge == filters.hedge)
-    return conditions
+    latest version) as the news line has them, the speaker, hedge and verdict on the claim
+    itself (``queries.claim_conditions``, which also keeps only standing claims)."""
+    articles = queries.article_conditions(store, replace(filters, speaker=None, hedge=None, verdict=None))
+    return [*articles, *queries.claim_conditions(store, filters)]
 
 
 def _span(start, end) -> tuple[int, int] | None:

@@ -582,3 +582,45 @@ def _make_review_states():
 
 # built once: every news line and search page asks it (building it cost more than running it)
 _REVIEW_STATES = _make_review_states()
+
+
+def published_ratings(store: Store, article_ids: list[str]) -> dict[str, dict[int, str]]:
+    """The verdicts the public sees: for each of these articles, seq -> the rating of the
+    claim's published review (claims that stand only). One query for a page."""
+    if not article_ids:
+        return {}
+    with store._reading() as connection:
+        rows = connection.execute(_PUBLISHED_RATINGS, {"ids": sorted(set(article_ids))}).all()
+    found: dict[str, dict[int, str]] = {}
+    for row in rows:
+        found.setdefault(row.id, {})[row.seq] = row.rating
+    return found
+
+
+def speaker_ratings(store: Store, name: str) -> list[tuple[str, int]]:
+    """How the published reviews of a speaker's claims rate them: (rating, claims), in the
+    order of ``RATINGS`` (best first), standing claims of any version of an article."""
+    p, r, c = publications.c, revisions.c, claim_table.c
+    with store._reading() as connection:
+        rows = connection.execute(
+            select(r.rating, func.count()).select_from(publications)
+            .join(revisions, r.pk == p.revision_pk)
+            .join(claim_table, and_(c.doc_pk == p.doc_pk, c.seq == p.seq))
+            .where(p.action == "published", _latest_event(), c.rejected_pk.is_(None),
+                   func.lower(c.speaker) == func.lower(" ".join(name.split())))
+            .group_by(r.rating)).all()
+    counts = dict(rows)
+    return [(rating, counts[rating]) for rating in RATINGS if counts.get(rating)]
+
+
+def _make_published_ratings():
+    p, r, d, c = publications.c, revisions.c, documents.c, claim_table.c
+    return (select(d.id, p.seq, r.rating).select_from(publications)
+            .join(revisions, r.pk == p.revision_pk)
+            .join(documents, d.pk == p.doc_pk)
+            .join(claim_table, and_(c.doc_pk == p.doc_pk, c.seq == p.seq))
+            .where(d.id.in_(bindparam("ids", expanding=True)), p.action == "published", _latest_event(),
+                   c.rejected_pk.is_(None)))
+
+
+_PUBLISHED_RATINGS = _make_published_ratings()

@@ -8,19 +8,28 @@ from claimdesk.web.highlight import Mark
 from claimdesk.web.links import person_url
 
 
-def claim_marks(claims: list[Claim], numbers: list[int] | None = None) -> list[Mark]:
+def verdict_class(rating: str) -> str:
+    """The CSS class of a published verdict ("Mostly true" -> "rating-mostly-true")."""
+    return "rating-" + "-".join(rating.lower().split())
+
+
+def claim_marks(claims: list[Claim], numbers: list[int] | None = None, verdicts: list[str | None] | None = None) -> list[Mark]:
+    """``verdicts``: each claim's published rating (or None): its content is marked with it."""
     marks: list[Mark] = []
     for i, claim in enumerate(claims):
         n = numbers[i] if numbers else i + 1
         who = claim.speaker or "no stated source"
+        verdict = verdicts[i] if verdicts else None
         if claim.source is not None:
             marks.append(Mark(claim.source.start, claim.source.end, "mark", ("claim-source",),
                               (("title", f"claim {n}: source, resolves to {who}"),)))
         hedge = claim.hedge + (", negated" if claim.negated else "")
         marks.append(Mark(claim.cue.start, claim.cue.end, "mark", ("claim-cue", f"hedge-{claim.hedge}"),
                           (("title", f"claim {n}: cue ({hedge})"),)))
-        marks.append(Mark(claim.content.start, claim.content.end, "mark", ("claim-content",),
-                          (("title", f"claim {n}: content, said by {who}"),)))
+        classes = ("claim-content", "verdict", verdict_class(verdict)) if verdict else ("claim-content",)
+        reviewed = f"; reviewed: {verdict}" if verdict else ""
+        marks.append(Mark(claim.content.start, claim.content.end, "mark", classes,
+                          (("title", f"claim {n}: content, said by {who}{reviewed}"),)))
         if claim.medium is not None:
             marks.append(Mark(claim.medium.start, claim.medium.end, "mark", ("claim-medium",),
                               (("title", f"claim {n}: medium"),)))

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from claimdesk.store import Store
 from claimdesk.web import links, views
+from claimdesk.web.auth import current_user
 from claimdesk.web.deps import get_store
 from claimdesk.web.feeds import base_url
 from claimdesk.web.limits import MAX_PAGE, MAX_SEQ
@@ -108,5 +109,7 @@ async def entity(request: Request, store: StoreDep, name: str, page: Page = 1):
 @router.get("/claims/{article_id}/{seq}", name="claim")
 def claim(request: Request, store: StoreDep, article_id: str, seq: Seq):
     page = views.claim_page(store, article_id, seq)
+    if seq in page.stored.rejected and current_user(request) is None:
+        raise HTTPException(404, f"article {article_id[:12]} has no claim {seq}: a reviewer marked it not a claim")
     url = base_url(request) + links.claim_url(page.stored.article.raw.id, seq)
     return render(request, "claim.html", page=page, share_links=links.share_links(url, page.summary))

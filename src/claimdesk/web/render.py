@@ -18,6 +18,7 @@ from claimdesk.store.queries import MATCH_CLOSE, MATCH_OPEN
 from claimdesk.store.speakers import names_someone
 from claimdesk.web import links
 from claimdesk.web.highlight import escaped, snippet_html
+from claimdesk.web.marks import verdict_class
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -127,11 +128,14 @@ def article_claims(page, repeats: dict[int, int] | None = None) -> Markup:
         low = (f'\n      <span class="confidence" title="the taggers\' confidence in this claim, 0-1">'
                f'low confidence {claim.confidence:.2f}</span>') if claim.low_confidence else ""
         marked = ' class="low-confidence"' if claim.low_confidence else ""
+        rating = getattr(page, "verdicts", {}).get(seq)
+        verdict = (f'\n      <a class="verdict {e(verdict_class(rating))}" href="{e(links.claim_url(article_id, seq))}#reviews">'
+                   f'{e(rating)}</a>') if rating else ""
         items.append(
             f'    <li value="{seq + 1}"{marked}>\n      {source}\n'
             f'      <mark class="claim-cue hedge-{e(claim.hedge)}">{e(claim.cue.of(text))}</mark>\n'
             f'      <a class="claim-content" href="{e(links.claim_url(article_id, seq))}">{e(claim.content.of(text))}</a>\n'
-            f'      <span class="hedge">{e(claim.hedge)}{", negated" if claim.negated else ""}</span>{low}{repeated}\n    </li>\n'
+            f'      <span class="hedge">{e(claim.hedge)}{", negated" if claim.negated else ""}</span>{verdict}{low}{repeated}\n    </li>\n'
         )
     return Markup("".join(items))
 

@@ -32,6 +32,7 @@ from claimdesk.web import feeds, links
 from claimdesk.web.auth import SessionFirst, current_user, require_role
 from claimdesk.web.deps import get_store
 from claimdesk.web.limits import MAX_OFFSET, MAX_SEQ
+from claimdesk.web.marks import verdict_class
 from claimdesk.web.render import environment, render
 
 router = APIRouter(route_class=SessionFirst)  # writes check the session before reading a body
@@ -186,6 +187,24 @@ def article_review_states(request: Request, items) -> dict[str, dict[int, str]]:
     return cache[("states", ids)]
 
 
+def article_verdicts(request: Request, items) -> dict[str, list[tuple[str, int]]]:
+    """The published verdicts of a page of articles, read once per request: {article id:
+    [(rating, claims)]} in the order of RATINGS (for the news line and search results)."""
+    cache = request.scope.setdefault("claimdesk.reviews", {})
+    ids = tuple(item.id for item in items)
+    if ("verdicts", ids) not in cache:
+        found = desk.published_ratings(request.app.state.store, list(ids))
+        cache[("verdicts", ids)] = {
+            article: [(r, n) for r in RATINGS if (n := list(ratings.values()).count(r))]
+            for article, ratings in found.items()}
+    return cache[("verdicts", ids)]
+
+
+def speaker_verdicts(request: Request, name: str) -> list[tuple[str, int]]:
+    """How published reviews rate a speaker's claims: [(rating, claims)], best first."""
+    return desk.speaker_ratings(request.app.state.store, name)
+
+
 def _http_link(url: str) -> bool:
     """Render-time check beside the write-time one: only http(s) ever becomes an href."""
     return url.lower().startswith(("http://", "https://"))
@@ -193,6 +212,9 @@ def _http_link(url: str) -> bool:
 
 environment.globals["review_block"] = review_block
 environment.globals["article_review_states"] = article_review_states
+environment.globals["article_verdicts"] = article_verdicts
+environment.globals["speaker_verdicts"] = speaker_verdicts
+environment.globals["verdict_class"] = verdict_class
 environment.tests["http_link"] = _http_link
 
 
@@ -229,8 +251,12 @@ def review_form(
     rationale: Annotated[str, Form(max_length=desk.MAX_RATIONALE + 100)] = "",
     evidence: Annotated[str, Form(max_length=(desk.MAX_URL + 2) * desk.MAX_EVIDENCE)] = "",
     based_on: Annotated[str, Form()] = "",
+    queue: Annotated[str | None, Form(max_length=2000)] = None,
 ):
-    """A new revision of the claim's review (evidence: one link per line)."""
+    """A new revision of the claim's review (evidence: one link per line); opened from
+    the review queue (``queue``), the next claim of the queue follows."""
+    from claimdesk.web.queue import next_url  # the queue's module builds on this one
+
     key = _key(article_id, seq)
     base = int(based_on) if based_on.strip().isdigit() else None
     filled = {"rating": rating, "rationale": rationale, "evidence": evidence, "based_on": base}
@@ -244,7 +270,8 @@ def review_form(
         return _form_error(request, key, 409, str(error), **{**filled, "based_on": error.current})
     except desk.InvalidReview as error:
         return _form_error(request, key, 400, str(error), **filled)
-    return _back(key)
+    target = next_url(queue, key)
+    return RedirectResponse(target, status_code=303) if target else _back(key)
 
 
 @router.post("/claims/{article_id}/{seq}/publish", include_in_schema=False)

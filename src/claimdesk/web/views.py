@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from claimdesk.model import RATINGS, Claim, DateMention, Entity, Span, StoredArticle, analysis_note
 from claimdesk.publish.contract import analysis_json
-from claimdesk.store import AmbiguousId, SpeakerDetail, Store, queries
+from claimdesk.store import AmbiguousId, SpeakerDetail, Store, queries, reviews
 from claimdesk.store.speakers import Speaker, names_someone
 from claimdesk.store.queries import HEDGES, ClaimRef, NewsFilters, NewsItem, NewsPage, PersonClaims
 from claimdesk.web import marks
@@ -177,10 +177,12 @@ class ArticlePage:
     marks_total: int = 0  # entity and date mentions in the text, of which ``marks_shown`` are marked
     marks_shown: int = 0
     analysed_paragraphs: int | None = None  # paragraphs before where analysis stopped (None: it read them all)
+    verdicts: dict[int, str] = field(default_factory=dict)  # seq -> the rating its published review gives
 
     @property
     def claims_total(self) -> int:
-        return len(self.stored.claims)
+        """Claims that stand (a reviewer's "not a claim" takes one off every page)."""
+        return len(self.stored.claims) - len(self.stored.rejected)
 
     @property
     def claims_listed(self) -> int:
@@ -209,6 +211,8 @@ def article_json(stored: StoredArticle, versions: list[NewsItem], near_duplicate
     contract = analysis_json(stored.analysis)
     for seq, claim in enumerate(contract["claims"]):
         claim["seq"] = seq
+    # claims a reviewer marked "not a claim" are left out; the others keep their seq
+    contract["claims"] = [c for c in contract["claims"] if c["seq"] not in stored.rejected]
     return {
         **contract,
         "ingested_at": stored.ingested_at,
@@ -249,7 +253,8 @@ def article_page(store: Store, article_id: str, claims_page: int = 1, show_low: 
     listed nor marked unless ``show_low``: on PolNeAR they are more often wrong than right."""
     stored = stored_or_404(store, article_id, copies=COPIES_SHOWN)
     article, text = stored.article, stored.article.raw.text
-    listed = [(seq, c) for seq, c in enumerate(stored.claims) if show_low or not c.low_confidence]
+    standing = [(seq, c) for seq, c in enumerate(stored.claims) if seq not in stored.rejected]
+    listed = [(seq, c) for seq, c in standing if show_low or not c.low_confidence]
     pages = max(1, -(-len(listed) // CLAIMS_PAGE))
     if claims_page > pages:
         raise HTTPException(404, f"article {article.raw.id[:12]} has {pages} page{'s' if pages > 1 else ''} of claims")
@@ -260,7 +265,9 @@ def article_page(store: Store, article_id: str, claims_page: int = 1, show_low: 
     entities_kept = [m for m in kept if isinstance(m, Entity)]
     dates_kept = [m for m in kept if isinstance(m, DateMention)]
     headline_reasons = stored.headline.reasons if stored.headline else ()
-    overlay = (marks.claim_marks([c for _, c in shown], [seq + 1 for seq, _ in shown]) + marks.entity_marks(entities_kept)
+    verdicts = reviews.published_ratings(store, [article.raw.id]).get(article.raw.id, {})
+    overlay = (marks.claim_marks([c for _, c in shown], [seq + 1 for seq, _ in shown],
+                                 [verdicts.get(seq) for seq, _ in shown]) + marks.entity_marks(entities_kept)
                + marks.date_marks(dates_kept) + marks.reason_marks(headline_reasons))
     title_html, *pieces = highlight_spans(text, [article.title or Span(0, 0), *article.body], overlay)
     title_html = title_html if article.title else None
@@ -270,7 +277,7 @@ def article_page(store: Store, article_id: str, claims_page: int = 1, show_low: 
     mentions: dict[tuple[str, str], int] = {}
     for entity in stored.entities:
         mentions[(entity.canonical, entity.label)] = mentions.get((entity.canonical, entity.label), 0) + 1
-    speakers = sorted({c.speaker for c in stored.claims if c.speaker and c.speaker_type != "unnamed"
+    speakers = sorted({c.speaker for _, c in standing if c.speaker and c.speaker_type != "unnamed"
                        and (c.speaker_type is None or names_someone(c.speaker, c.speaker_type))})
     entities = sorted(((c, lbl, n) for (c, lbl), n in mentions.items()), key=lambda t: (-t[2], t[0]))
     return ArticlePage(
@@ -287,7 +294,8 @@ def article_page(store: Store, article_id: str, claims_page: int = 1, show_low: 
         copies_total=stored.near_duplicates_total or 0,
         claims_page=claims_page,
         claims_pages=pages,
-        low_total=sum(c.low_confidence for c in stored.claims),
+        low_total=sum(c.low_confidence for _, c in standing),
+        verdicts=verdicts,
         show_low=show_low,
         speakers_total=len(speakers),
         entities_total=len(entities),
