@@ -224,6 +224,7 @@ HOSTILE = {
              gzip.compress(b"<rss>" + b" " * 50_000_000, 9)),
     "image": (200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n" + b"\x00" * 100),
     "empty": (200, {"Content-Type": "application/rss+xml"}, b""),
+    "html-for-feed": (200, {"Content-Type": "text/plain"}, b"just some words, no feed at all"),
     "loop": (302, {"Location": "/loop"}, b""),
 }
 
@@ -247,6 +248,7 @@ def test_hostile_sources_fail_alone_with_clear_errors(store, site, clock):
     assert "over the 195,312 bytes limit" in errors["huge"] or "over the 0.2 MB limit" in errors["huge"]
     assert "limit" in errors["bomb"] and "limit" in errors["endless"]
     assert "image/png" in errors["image"] and "empty" in errors["empty"] and "redirects" in errors["loop"]
+    assert "neither a feed" in errors["html-for-feed"]
     # the billion laughs is never expanded: read as a feed whose entity references stay text, or refused
     assert errors["laughs"] is None or "feed" in errors["laughs"]
     assert {s.name for s in state.listing(store) if s.failures == 1} >= set(HOSTILE) - {"laughs"} | {"endless"}
@@ -429,3 +431,12 @@ def test_the_gate_pauses_between_requests_to_one_host_only():
     with gate.turn("http://a.example/4"):
         pass
     assert clock.sleeps[1:] == [pytest.approx(30), pytest.approx(60)]  # Retry-After; Crawl-delay capped at 60 s
+
+
+def test_a_feed_with_no_entries_yet_is_quiet_not_failing(store, site, clock):
+    site.serve("/feed", rss("New blog", []), "application/rss+xml")
+    source = add_source(store, site.base + "/feed", now=clock.now)
+    with poller(store, clock) as p:
+        [report] = p.run_once()
+    assert report.error is None and report.entries == 0 and state.get(store, source.pk).failures == 0
+    assert report.next_in == schedule.DAY

@@ -36,6 +36,7 @@ from .. import pipeline
 from ..ingest import entry_page, linked_page, max_bytes_limit, read_bytes
 from ..ingest.detect import GZIP_MAGIC, detect_format, gunzip
 from ..ingest.errors import ReadError
+from ..ingest.feeds import NO_ENTRIES
 from ..ingest.fetch import USER_AGENT, Response, charset_of, get, new_client
 from ..ingest.sitemaps import read_sitemap
 from ..model import IngestError, RawDocument
@@ -49,7 +50,7 @@ log = logging.getLogger("claimdesk.follow")
 ENV_CONTACT = "CLAIMDESK_CONTACT"
 FEED_TYPES = ("xml", "json", "text/*", "application/x-gzip", "application/gzip", "application/octet-stream")
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
-_FEED_FORMATS = {"rss": "feed", "atom": "feed", "rdf": "feed", "jsonfeed": "feed", "sitemap": "sitemap", "html": "page"}
+_KINDS = {"rss": "feed", "atom": "feed", "rdf": "feed", "jsonfeed": "feed", "sitemap": "sitemap", "html": "page"}
 
 
 def user_agent(contact: str) -> str:
@@ -224,7 +225,7 @@ class Poller:
         data = response.body
         if data.startswith(GZIP_MAGIC):  # a sitemap.xml.gz, served as a file rather than Content-Encoding
             data = gunzip(data, self.settings.max_bytes)
-        kind = _FEED_FORMATS.get(detect_format(data))
+        kind = _KINDS.get(detect_format(data))
         if kind is None or (source.kind == "page" and kind != "page"):
             raise ReadError("neither a feed (RSS, Atom, JSON Feed), a news sitemap nor an HTML page")
         if kind == "sitemap":
@@ -237,7 +238,10 @@ class Poller:
                                 charset=charset_of(response.content_type)))
         docs = [self._as_source(source, d) for d in items if isinstance(d, RawDocument)]
         if not docs:
-            raise ReadError(next((e.cause for e in items if isinstance(e, IngestError)), "nothing readable"))
+            cause = next((e.cause for e in items if isinstance(e, IngestError)), "nothing readable")
+            if cause == NO_ENTRIES and kind == "feed":  # a feed with nothing in it yet is quiet, not broken
+                return kind, []
+            raise ReadError(cause)
         if kind == "page":
             return kind, [_Entry(_key("page:" + d.id), d.url, None, d) for d in docs]
         return kind, [_Entry(_key(d.url or "text:" + d.id), d.url, _when(d.published), d) for d in docs]

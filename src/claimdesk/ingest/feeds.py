@@ -31,6 +31,7 @@ from .errors import ReadError
 from .html import visible_text
 
 _FORMAT = {"rss": "rss", "rdf": "rss", "atom": "atom"}
+NO_ENTRIES = "feed has no entries"  # an error for an input; for a followed feed, a quiet day
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY\s+([^\s%][^\s>\"']*)")
 _ENTITY_REFERENCE = re.compile(rb"&([^\s&;<>\"']+);")
 _XML_ENCODING = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']")
@@ -45,7 +46,7 @@ def read_feed(data: bytes, *, kind: str, name: str, url: str | None = None) -> I
     if parsed.get("bozo") and not any(isinstance(item, RawDocument) for item in items):
         raise ReadError(f"broken feed: {parsed.get('bozo_exception') or 'not well-formed XML'}")
     if not items:
-        raise ReadError("feed has no entries")
+        raise ReadError(NO_ENTRIES)
     yield from items
 
 
@@ -114,7 +115,7 @@ def read_json_feed(data: bytes, *, name: str) -> Iterator[RawDocument | IngestEr
     if not isinstance(items, list):
         raise ReadError("broken feed: no list of items")
     if not items:
-        raise ReadError("feed has no entries")
+        raise ReadError(NO_ENTRIES)
     outlet = _text_field(feed, "title")
     language = _text_field(feed, "language")
     for number, item in enumerate(items, start=1):
