@@ -901,10 +901,13 @@ def spark_analyze(
     """Read, clean and analyse every WARC a manifest names, on Spark; write Parquet tables (load them with 'claimdesk load').
     Exit 0 when the job finished, whatever records failed (they are rows of the errors table)."""
     try:
+        from pyspark.sql import SparkSession
+
         from .spark.job import run, session
     except ImportError as exc:
         err.print(f"[red]error:[/] Spark is not installed ({exc}); pip install 'claimdesk[spark]'")
         raise typer.Exit(2)
+    owned = SparkSession.getActiveSession() is None  # a session made here is stopped here
     spark = session(master)
     try:
         summary = run(spark, manifest, output, per_partition=per_partition, max_bytes=max_bytes, keep_work=keep_work,
@@ -913,7 +916,8 @@ def spark_analyze(
         err.print(f"error: {exc}", style="red", highlight=False, markup=False)
         raise typer.Exit(1)
     finally:
-        spark.stop()
+        if owned:
+            spark.stop()
     err.print(summary.line(), style="bold", highlight=False, markup=False)
 
 
@@ -924,11 +928,12 @@ def load_command(
 ) -> None:
     """Store a Spark run's Parquet tables as ingest would; loading a run again, or an overlapping one, stores nothing twice."""
     try:
-        from .spark.load import NotARun, load, partitions
+        from .spark.load import NotARun, check_run, load, partitions
     except ImportError as exc:
         err.print(f"[red]error:[/] pyarrow is not installed ({exc}); pip install 'claimdesk[parquet]'")
         raise typer.Exit(2)
     try:
+        check_run(output)  # before a store is opened (or made)
         parts = partitions(output)
         with _open_store(db) as store, _progress(err) as progress:
             task = progress.add_task("loading", total=len(parts))

@@ -105,8 +105,17 @@ def read_warcs(warcs: Iterable[tuple[int, str]], max_bytes: int | None, counters
         except Exception as err:  # the file could not be opened, or its file system failed under it
             counters["records"].add(1)
             counters["errors_warc"].add(1)
-            error = IngestError(path, f"cannot read this WARC: {type(err).__name__}: {err}")
+            error = IngestError(path, _cannot_open(err))
             yield schema.document_row(error, {"warc_file": path}, (warc_seq, item_seq), stage="warc")
+
+
+def _cannot_open(err: Exception) -> str:
+    """Why a WARC could not be read, in the words ``claimdesk ingest`` uses for a local file."""
+    if isinstance(err, FileNotFoundError):
+        return "no such file"
+    if isinstance(err, PermissionError):
+        return "cannot read: permission denied"
+    return f"cannot read this WARC: {type(err).__name__}: {err}"
 
 
 def analyze_partition(rows: Iterable, counts, counters: dict) -> Iterator[dict]:

@@ -445,10 +445,8 @@ def _claim_count(connection: Connection, name: str) -> int:
         p.kind == "by", func.lower(p.name) == name.lower())) or 0)
 
 
-def listing(connection: Connection, query: str | None = None, *, limit: int = 100, offset: int = 0) -> list[Speaker]:
-    """Speakers with their claims in the latest version of each article (from the person
-    summaries), most first; ``query`` keeps those whose name or an alias has it as a word
-    or run of words ("Trump" finds Donald Trump, also known as "Mr. Trump")."""
+def _listed(query: str | None):
+    """The speakers ``listing`` lists (with their claims, ``n``) and ``n`` itself."""
     p = person_counts.c
     n = func.coalesce(select(func.sum(p.n)).where(p.kind == "by", func.lower(p.name) == func.lower(_s.name))
                       .scalar_subquery(), 0).label("n")
@@ -458,6 +456,14 @@ def listing(connection: Connection, query: str | None = None, *, limit: int = 10
         words = [f"{wanted}", f"{wanted} %", f"% {wanted}", f"% {wanted} %"]
         statement = statement.where(_s.pk.in_(select(_a.speaker_pk).where(
             or_(*(_a.folded.like(w) for w in words)))))
+    return statement, n
+
+
+def listing(connection: Connection, query: str | None = None, *, limit: int = 100, offset: int = 0) -> list[Speaker]:
+    """Speakers with their claims in the latest version of each article (from the person
+    summaries), most first; ``query`` keeps those whose name or an alias has it as a word
+    or run of words ("Trump" finds Donald Trump, also known as "Mr. Trump")."""
+    statement, n = _listed(query)
     rows = connection.execute(statement.order_by(n.desc(), _s.name).limit(limit).offset(offset)).all()
     aliases: dict[int, list[str]] = {}
     if rows:
@@ -466,6 +472,12 @@ def listing(connection: Connection, query: str | None = None, *, limit: int = 10
             aliases.setdefault(pk, []).append(alias)
     return [Speaker(pk=r.pk, name=r.name, type=r.type, claims=int(r.n), aliases=aliases.get(r.pk, []),
                     first=r.first_day, last=r.last_day) for r in rows]
+
+
+def listed_total(connection: Connection, query: str | None = None) -> int:
+    """How many speakers ``listing`` lists over all its pages."""
+    statement, _ = _listed(query)
+    return connection.scalar(select(func.count()).select_from(statement.subquery()))
 
 
 def alias_counts(connection: Connection, pk: int) -> list[Alias]:

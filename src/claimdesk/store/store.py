@@ -676,6 +676,11 @@ class Store:
         with self._reading() as connection:
             return speaker_store.listing(connection, query, limit=limit, offset=max(offset, 0))
 
+    def speaker_total(self, query: str | None = None) -> int:
+        """How many speakers ``speaker_list`` lists over all its pages."""
+        with self._reading() as connection:
+            return speaker_store.listed_total(connection, query)
+
     def speaker_name(self, name: str) -> str | None:
         """The name of the speaker called ``name`` or known by it (an alias), or None."""
         with self._reading() as connection:

@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from claimdesk.store import Store, default_db_url
-from claimdesk.web import api, auth, errors, feeds, groups, links, pages, queue, reviews, speakers, views
+from claimdesk.web import api, auth, docs, errors, exports, feeds, groups, links, pages, queue, reviews, speakers, views
 from claimdesk.web import sources as sources_page
 from claimdesk.web.limits import MAX_BODY, BodyLimit
 from claimdesk.web.pagecache import PageCache
@@ -62,6 +62,8 @@ def create_app(store: Store, base_url: str | None = None, *, max_body: int = MAX
     app.include_router(groups.router)  # claim groups: propagating reviews to repeats, /api/match
     app.include_router(queue.router)  # the review queue, triage, bulk actions, corrections of extractions
     app.include_router(sources_page.router)  # editors' Sources page: what the poller follows (claimdesk.follow)
+    app.include_router(exports.router)  # /export/{claims,articles,reviews}.{csv,jsonl,jsonld}
+    app.include_router(docs.router)  # /api (the API's documentation page) and /follow
     # (their templates: _account.html in base.html's nav; _claim_head.html and
     # _claim_reviews.html on the claim page)
     app.add_exception_handler(HTTPException, errors.http_error)

@@ -8,17 +8,18 @@ and renders one template; escaping happens in the templates (autoescape) and in
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from claimdesk.store import Store
+from claimdesk.store import Store, queries
 from claimdesk.web import links, views
 from claimdesk.web.auth import current_user
 from claimdesk.web.deps import get_store
 from claimdesk.web.feeds import base_url
 from claimdesk.web.limits import MAX_PAGE, MAX_SEQ
-from claimdesk.web.render import render
+from claimdesk.web.render import query_string, render
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -41,9 +42,30 @@ async def news_line(request: Request, store: StoreDep, filters: Annotated[views.
     def page():
         line = views.line(store, filters)
         return render(request, "news.html", line=line, form=filters, params=_params(request),
-                      outlets=views.outlet_choices(store), hedges=views.HEDGES, ratings=views.RATINGS)
+                      outlets=views.outlet_choices(store), hedges=views.HEDGES, ratings=views.RATINGS,
+                      sorts=queries.SORTS)
 
-    return await _kept(request, store, page)
+    response = await _kept(request, store, page)
+    if request.headers.get("HX-Request"):
+        _history(request, response)
+    return response
+
+
+def _history(request: Request, response) -> None:
+    """Which address htmx puts in the address bar for the news line it just swapped in:
+    this page's, with the empty form fields left out (the link a reader shares). When that
+    is already the address shown (Apply pressed after a filter's change had loaded the
+    page), it replaces the entry instead of pushing a second copy of it: with the copy,
+    Back seemed to do nothing, and the history ran a step behind the pages seen."""
+    shown = _news_address(request.url.path, request.query_params.multi_items())
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    here = _news_address(current.path, parse_qsl(current.query, keep_blank_values=True))
+    response.headers["HX-Replace-Url" if shown == here else "HX-Push-Url"] = shown
+
+
+def _news_address(path: str, pairs) -> str:
+    query = query_string(dict(pairs))
+    return path + ("?" + query if query else "")
 
 
 @router.get("/articles/{article_id}", name="article")

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from weakref import WeakKeyDictionary
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import HTTPException
 from markupsafe import Markup
@@ -43,8 +43,9 @@ def real_period(value: str) -> bool:
     return True
 
 
-class LineQuery(BaseModel):
-    """The news line's query string: search words, filters, page. Empty form fields mean "any"."""
+class LineFilters(BaseModel):
+    """The news line's search words and filters, as a query string (the news line's, and
+    the exports' of what it shows). Empty form fields mean "any"."""
 
     q: str | None = Field(None, max_length=500, description="Full-text search; every word must match.")
     outlet: str | None = Field(None, max_length=300)
@@ -54,14 +55,11 @@ class LineQuery(BaseModel):
     until: str | None = Field(None, pattern=_DATE, description="Published on or before.")
     hedge: str | None = Field(None, description="Articles with a claim of this hedge: " + ", ".join(HEDGES))
     verdict: str | None = Field(None, description="Articles with a claim whose published review rates it: " + ", ".join(RATINGS))
-    page: int = Field(1, ge=1, le=MAX_PAGE)
 
     @field_validator("q", "outlet", "speaker", "entity", "since", "until", "hedge", "verdict", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value.strip() if isinstance(value, str) else value
+        return _blank_is_none(value)
 
     @field_validator("since", "until")
     @classmethod
@@ -78,12 +76,32 @@ class LineQuery(BaseModel):
                            until=self.until, hedge=hedge, verdict=verdict)
 
 
+def _blank_is_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value.strip() if isinstance(value, str) else value
+
+
+class LineQuery(LineFilters):
+    """The news line's query string: search words, filters, sort, page."""
+
+    sort: Literal[queries.SORTS] | None = Field(  # type: ignore[valid-type]
+        None, description="newest (the news line's default), claims (most claims first) or check-worthy (the article's "
+        "most check-worthy claim first); a search is ranked by relevance unless a sort is given.")
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+
+    @field_validator("sort", mode="before")
+    @classmethod
+    def _blank_sort_is_none(cls, value: Any) -> Any:
+        return _blank_is_none(value)
+
+
 def line(store: Store, query: LineQuery) -> NewsPage:
     """The news line, or the search results when the query has words."""
     speakers = speaker_names(store) if query.speaker else None
     if query.q:
-        return queries.search(store, query.q, query.filters(), page=query.page, speakers=speakers)
-    return queries.news_line(store, query.filters(), page=query.page, speakers=speakers)
+        return queries.search(store, query.q, query.filters(), page=query.page, speakers=speakers, sort=query.sort)
+    return queries.news_line(store, query.filters(), page=query.page, speakers=speakers, sort=query.sort)
 
 
 _TTL = 60.0
@@ -356,12 +374,19 @@ class SpeakerList:
     page: int
     has_next: bool
     unattributed: dict[str, int]  # claims by unnamed sources and with unresolved sources
+    total: int = 0  # speakers listed over all pages
+    page_size: int = SPEAKERS_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total // self.page_size), 1)
 
 
 def speaker_list(store: Store, q: str | None, *, page: int = 1) -> SpeakerList:
     found = store.speaker_list(q, limit=SPEAKERS_PAGE + 1, offset=(page - 1) * SPEAKERS_PAGE)
+    total = store.speaker_total(q) if q else _cached(store, "speaker total", store.speaker_total)
     return SpeakerList(speakers=found[:SPEAKERS_PAGE], page=page, has_next=len(found) > SPEAKERS_PAGE,
-                       unattributed=_cached(store, "unattributed", store.unattributed) if not q else {})
+                       unattributed=_cached(store, "unattributed", store.unattributed) if not q else {}, total=total)
 
 
 # -- claim -----------------------------------------------------------------------------------
