@@ -440,3 +440,21 @@ def test_a_feed_with_no_entries_yet_is_quiet_not_failing(store, site, clock):
         [report] = p.run_once()
     assert report.error is None and report.entries == 0 and state.get(store, source.pk).failures == 0
     assert report.next_in == schedule.DAY
+
+
+def test_stopping_ends_the_loop_and_leaves_unpolled_sources_due(store, site, clock):
+    site.serve("/feed", rss("Wire", wire(site, clock, 1), site.base), "application/rss+xml")
+    first = add_source(store, site.base + "/feed", now=clock.now)
+    stop = threading.Event()
+    with poller(store, clock) as p:
+        stop.set()  # Ctrl-C before anything was polled
+        runner = threading.Thread(target=p.run, args=(stop,))
+        runner.start()
+        runner.join(timeout=5)
+        assert not runner.is_alive()
+        assert site.paths() == [] and state.get(store, first.pk).lease_owner is None
+        p.stop = threading.Event()
+        [polled] = state.claim_due(store, p.owner, clock.now, lease=60, limit=5)
+        p.stop.set()
+        assert p.poll(polled) is None  # stopping: given back unpolled, still due
+        assert state.get(store, first.pk).lease_owner is None and state.get(store, first.pk).polls == 0

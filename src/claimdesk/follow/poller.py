@@ -136,6 +136,7 @@ class Poller:
                              clock=clock, on_crawl_delay=self.gate.crawl_delay)
         self.client = client or new_client(settings.timeout)
         self._ingesting = threading.Lock()
+        self.stop = threading.Event()  # set: polls not started are given back, pages not fetched wait
 
     def close(self) -> None:
         self.client.close()
@@ -153,7 +154,7 @@ class Poller:
         reports: list[Report] = []
         polled: set[int] = set()
         with ThreadPoolExecutor(self.settings.workers, thread_name_prefix="claimdesk-poll") as pool:
-            while True:
+            while not self.stop.is_set():
                 now = self.clock()
                 claimed = state.claim_due(self.store, self.owner, now, lease=self.settings.lease,
                                           limit=self.settings.batch)
@@ -163,13 +164,14 @@ class Poller:
                 if not due:
                     break
                 polled.update(s.pk for s in due)
-                reports.extend(pool.map(self.poll, due))
+                reports.extend(r for r in pool.map(self.poll, due) if r is not None)
         return reports
 
     def run(self, stop: threading.Event, *, idle: float = 60.0) -> None:
         """Poll until ``stop`` is set: each round polls what is due, then waits until the next
         source falls due (at most ``idle`` seconds, so sources added meanwhile are seen)."""
         log.info("following sources as %r", self.agent)
+        self.stop = stop
         while not stop.is_set():
             try:
                 self.run_once()
@@ -182,8 +184,12 @@ class Poller:
 
     # -- one source ----------------------------------------------------------------------
 
-    def poll(self, source: state.Source) -> Report:
-        """Poll one source (its lease taken) and store the outcome; never raises."""
+    def poll(self, source: state.Source) -> Report | None:
+        """Poll one source (its lease taken) and store the outcome; never raises. None when the
+        poller is stopping: the source is given back unpolled."""
+        if self.stop.is_set():
+            state.release(self.store, source.pk, self.owner)
+            return None
         started = self.clock()
         try:
             outcome, report = self._poll(source, started)
@@ -261,18 +267,22 @@ class Poller:
         docs: dict[str, int] = {}  # entry key -> id() of the document that stands for it
         fetched: list[RawDocument | IngestError] = []
         renewed = self.monotonic()
+        done: list[_Entry] = []
         for entry in entries:
+            if self.stop.is_set():  # stopping: the entries not fetched yet are fetched next time
+                break
             for item in self._documents(source, entry):
                 if isinstance(item, RawDocument):
                     docs[entry.key] = id(item)
                 fetched.append(item)
+            done.append(entry)
             if self.monotonic() - renewed > self.settings.lease / 3:  # many pages: hold the source longer
                 state.renew_lease(self.store, source.pk, self.owner, self.clock() + self.settings.lease)
                 renewed = self.monotonic()
         with self._ingesting:  # one analysis at a time: the pages of other sources are fetched meanwhile
             pipeline.ingest_items(fetched, self.store, sink=results, analyze=self.settings.analyze)
         items = []
-        for entry in entries:
+        for entry in done:
             added = results.added.get(docs.get(entry.key, -1))
             items.append(state.Item(entry.key, entry.url, entry.published, added.status if added else "failed",
                                     added.id if added else None))
