@@ -1074,6 +1074,85 @@ def check_worthiness(r: dict) -> list[str]:
     return out + [""]
 
 
+# assumed size of a month of CC-NEWS (HTML responses): the issue's "millions of articles a month"; scale linearly
+CC_NEWS_MONTH = 10_000_000
+
+
+def spark_scaling(r: dict) -> list[str]:
+    ok = lambda good: "met" if good else "**not met**"  # noqa: E731
+    same, rate = r["same_results"], r["docs_per_second"]
+    runs = r["runs"]
+    best = {name: min(rows, key=lambda x: x["wall"]) for name, rows in runs.items()}
+    loads = [x[k] for rows in runs.values() for x in rows for k in ("load_before", "load_after")]
+    stages2 = min(r["spark_stages"]["local2"], key=lambda s: sum(s["seconds"].values()))
+    per_core = rate["local2"] / 2
+    core_hours = CC_NEWS_MONTH / per_core / 3600
+    analyse_share = stages2["seconds"]["analyze"] / sum(stages2["seconds"].values())
+    diff = same["differing_counts"]
+    label = {"analyze": "plain pipeline: `claimdesk analyze --json FOLDER` (one process)",
+             "local1": "`claimdesk spark analyze FOLDER OUT --master local[1]`",
+             "local2": "`claimdesk spark analyze FOLDER OUT --master local[2]`",
+             "ingest": "`claimdesk ingest FOLDER` (read, analyse, store, match claims)"}
+    def each(rows: list[dict], key: str) -> str:
+        return ", ".join(f"{x[key]:.0f}" for x in rows)
+
+    rows = [f"| {label[name]} | {each(rows, 'wall')} | {each(rows, 'cpu')} | **{rate[name]:.2f}** |"
+            for name, rows in runs.items()]
+    return [
+        "## Spark (issue 20): the same results, local[1] against local[2], a month of CC-NEWS",
+        "",
+        "`python benchmarks/spark_scaling.py --rounds 2 --json benchmarks/results/spark_scaling.json`",
+        "",
+        f"{r['documents']} documents as HTTP responses in {r['warc_files']} gzipped WARC files (the 181 Zyte pages at their "
+        "own URLs and 319 PolNeAR train articles as pages of their publisher, with its menu, newsletter line and footer), "
+        "written to a temporary folder. Each command runs as a fresh process (JVM, Python workers and model loading "
+        f"included), the four interleaved in each of {r['rounds']} rounds; CPU is the process's and all its children's "
+        f"(the JVM and its Python workers). The machine is shared: the load average ranged {min(loads):.1f} to "
+        f"{max(loads):.1f} during the runs (2 cores), so the walls carry other engineers' work too.",
+        "",
+        "| command | wall s (each round) | CPU s (each round) | documents / s (best round) |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+        "| figure | measured | target |",
+        "|---|---|---|",
+        f"| local[2] / local[1] (best rounds) | **{r['local2_over_local1']:.2f}x** (each round: "
+        f"{', '.join(format(x, '.2f') for x in r['local2_over_local1_each_round'])}) | at least 1.7x: "
+        f"{ok(r['local2_over_local1'] >= 1.7)} |",
+        f"| Spark overhead over the plain pipeline, local[1] against `analyze --json`, wall | "
+        f"**{r['spark_overhead_over_plain'] * 100:+.1f}%** (CPU {r['spark_overhead_cpu'] * 100:+.1f}%) | at most 15%: "
+        f"{ok(r['spark_overhead_over_plain'] <= 0.15)} |",
+        f"| `claimdesk load` of the local[2] run into a new store | {r['load']['wall']:.0f} s wall, "
+        f"{r['load']['cpu']:.0f} s CPU ({same['articles_loaded']} articles, claim matching included) | |",
+        "",
+        f"Stages of the best local[2] run (`_run.json`): read {stages2['seconds']['read']:.1f} s, count "
+        f"{stages2['seconds']['count']:.1f} s, clean and analyse {stages2['seconds']['analyze']:.1f} s, write "
+        f"{stages2['seconds']['write']:.1f} s; {stages2['partitions']} analysis partitions, models loaded by "
+        f"{stages2['model_loads']} Python processes.",
+        "",
+        "**Same results (figure 1).** The local[2] run loaded into a new store against `claimdesk ingest` of the same "
+        f"folder: {same['articles']} and {same['articles_loaded']} articles, ids "
+        f"{'identical' if same['same_ids'] else '**different**'}; claims {same['claims']} and {same['claims_loaded']}, "
+        f"entities {same['entities']} and {same['entities_loaded']}; articles whose body, claims or entities differ: "
+        f"{diff['body']}, {diff['claims']}, {diff['entities']}; near-duplicate groups {same['near_duplicate_groups'][0]} "
+        f"and {same['near_duplicate_groups'][1]}. "
+        "Ingest counts chrome over its first chunk of 500 items, the whole input here, and Spark over the whole "
+        "input: the same counts, so the same cleaning; the one path stores through the other's loop.",
+        "",
+        f"**A month of CC-NEWS, on paper (figure 3).** Taking a month as {CC_NEWS_MONTH / 1e6:.0f} million HTML "
+        f"responses (an assumption: scale linearly) and this machine's local[2] rate, {per_core:.2f} documents a second "
+        f"per core: **{core_hours:,.0f} core-hours** for the job, e.g. {core_hours / 64:,.0f} hours on 64 cores or "
+        f"{core_hours / 512:,.0f} hours on 512. Cleaning and analysis are {analyse_share * 100:.0f}% of the job's wall "
+        "time here, and within them the spaCy parse and the attribution taggers (BENCHMARKS 5): the cost is the NLP per "
+        "document, which is why the job parallelises by document and the JVM, the shuffle of line keys and the Parquet "
+        "writes stay small. Memory, not CPU, sets the cores an executor can use: each Python worker holds the models "
+        "(about 1.5 GB). Loading is the serial step: `claimdesk load` ran at "
+        f"{same['articles_loaded'] / r['load']['wall']:.1f} articles a second here (one store, claim matching included), "
+        f"so {CC_NEWS_MONTH / (same['articles_loaded'] / r['load']['wall']) / 3600:,.0f} hours for the month into one "
+        "store: load the languages and months a desk needs, not the whole crawl.",
+    ]
+
+
 def main() -> None:
     sections = [("zyte_html", zyte_html), ("zyte_dumps", zyte_dumps), ("ingest_throughput", ingest),
                 ("polnear_claims", polnear_claims), ("polnear_confidence", polnear_confidence),
@@ -1083,7 +1162,7 @@ def main() -> None:
                 ("headline_pairs", headline_pairs), ("gum_entities", gum_entities), ("gum_dates", gum_dates),
                 ("web_latency", web_latency), ("web_cpu", web_cpu), ("hostile_inputs", hostile_inputs), ("web_hostile", web_hostile),
                 ("claim_retrieval", claim_retrieval), ("match_scale", match_scale), ("claim_groups", claim_groups),
-                ("language_id", language_id), ("check_worthiness", check_worthiness)]
+                ("language_id", language_id), ("check_worthiness", check_worthiness), ("spark_scaling", spark_scaling)]
     found = [(load(name), render) for name, render in sections]
     out = [
         "# Benchmarks",
