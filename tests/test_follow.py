@@ -458,3 +458,22 @@ def test_stopping_ends_the_loop_and_leaves_unpolled_sources_due(store, site, clo
         p.stop.set()
         assert p.poll(polled) is None  # stopping: given back unpolled, still due
         assert state.get(store, first.pk).lease_owner is None and state.get(store, first.pk).polls == 0
+
+
+def test_the_poller_beside_the_desk_gives_its_sources_back_when_cut_off(store, site):
+    from claimdesk.follow.poller import Beside
+
+    def slow(request):
+        time.sleep(1.0)
+        return 200, {"Content-Type": "application/rss+xml"}, rss("Slow", [], site.base)
+
+    site.routes["/slow"] = slow
+    source = add_source(store, site.base + "/slow")
+    beside = Beside(store, Settings(contact=CONTACT, analyze=False))
+    beside.start()
+    deadline = time.monotonic() + 5
+    while not site.requests and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert state.get(store, source.pk).lease_owner == beside.poller.owner  # polling it now
+    beside.stop(wait=0.1)  # the server shuts down before the answer came
+    assert state.get(store, source.pk).lease_owner is None  # another poller may take it at once

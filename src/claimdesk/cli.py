@@ -697,19 +697,15 @@ BaseUrlOption = Annotated[Optional[str], typer.Option("--base-url", envvar="CLAI
 def _serve(store: Store, host: str, port: int, workers: int = 1, base_url: str | None = None, follow=None) -> None:
     """Serve the desk; with ``follow`` (poller settings), the poller runs beside it until the server stops."""
     if follow is not None:
-        import threading
-
-        from .follow.poller import follow_sources
+        from .follow.poller import Beside
 
         _log_to_stderr()
-        stop = threading.Event()
-        poller = threading.Thread(target=follow_sources, args=(store, follow, stop), name="claimdesk-follow", daemon=True)
+        poller = Beside(store, follow)
         poller.start()
         try:
             _serve(store, host, port, workers, base_url)
         finally:
-            stop.set()
-            poller.join(timeout=30)
+            poller.stop()
         return
     import uvicorn
 

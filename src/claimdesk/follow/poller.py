@@ -365,11 +365,25 @@ def _when(published: str | None) -> float | None:
     return schedule.epoch(published)
 
 
-def follow_sources(store, settings: Settings, stop: threading.Event, **options) -> None:
-    """Run a poller over ``store`` until ``stop`` is set (``claimdesk follow``, ``serve --follow``)."""
-    poller = Poller(store, settings, **options)
-    try:
-        poller.run(stop)
-    finally:
-        poller.close()
+class Beside:
+    """A poller on a thread of its own beside the desk (``serve --follow``), until ``stop()``."""
+
+    def __init__(self, store, settings: Settings):
+        self.poller = Poller(store, settings)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self.poller.run, args=(self._stop,), name="claimdesk-follow", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, wait: float = 30.0) -> None:
+        """Stop, waiting ``wait`` seconds at most for the polls under way; a poll still running then is
+        cut off with the process (its article transactions roll back), and its sources are given back
+        at once instead of when their leases run out."""
+        self._stop.set()
+        self._thread.join(timeout=wait)
+        if self._thread.is_alive():
+            state.release_all(self.poller.store, self.poller.owner)
+        else:
+            self.poller.close()
 

@@ -195,6 +195,13 @@ def release(store: Store, pk: int, owner: str) -> None:
                            .values(lease_owner=None, lease_until=None))
 
 
+def release_all(store: Store, owner: str) -> int:
+    """Give back every lease ``owner`` holds (a poller stopping before its polls ended); how many."""
+    with store._writing() as connection:
+        return connection.execute(update(sources).where(sources.c.lease_owner == owner)
+                                  .values(lease_owner=None, lease_until=None)).rowcount
+
+
 def renew_lease(store: Store, pk: int, owner: str, until: float) -> bool:
     """Hold a source longer (a poll fetching many pages); False when the lease was lost."""
     with store._writing() as connection:

@@ -63,6 +63,7 @@ def _rows(store: Store) -> list[dict]:
 
 def _page(request: Request, store: Store, status: int = 200, **notes):
     return render(request, "sources.html", status_code=status, rows=_rows(store), days=DAYS,
+                  now=followed.stamp(time.time()),
                   error=notes.get("error"), notice=notes.get("notice"), skipped=notes.get("skipped", []),
                   filled=notes.get("filled", {}))
 
