@@ -12,7 +12,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from claimdesk.store import Store, default_db_url
@@ -22,6 +21,7 @@ from claimdesk.web.limits import MAX_BODY, BodyLimit
 from claimdesk.web.pagecache import PageCache
 from claimdesk.web.render import environment
 from claimdesk.web.security import SecurityHeaders
+from claimdesk.web.staticfiles import CachedStaticFiles
 
 STATIC = Path(__file__).parent / "static"
 # htmx, installed from npm by scripts/setup.sh (never committed); served at /static/vendor/
@@ -50,8 +50,8 @@ def create_app(store: Store, base_url: str | None = None, *, max_body: int = MAX
     app.add_middleware(errors.ServerErrors)  # outside BodyLimit: a 413 is never taken for a bug
     app.add_middleware(SecurityHeaders)
     if VENDOR.is_dir():
-        app.mount("/static/vendor", StaticFiles(directory=VENDOR), name="vendor")
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+        app.mount("/static/vendor", CachedStaticFiles(directory=VENDOR), name="vendor")
+    app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
 
     app.include_router(pages.router)
     app.include_router(api.router)

@@ -136,15 +136,21 @@ def next_claim(store: StoreDep, user: Reviewer, query: Annotated[QueueQuery, Que
                after: Annotated[str | None, Query(max_length=80)] = None):
     """The first claim of the queue (or the one after ``after``), opened for review with
     the queue's filters; back to the queue when it is empty."""
+    return RedirectResponse(following(store, user, query, after), status_code=303)
+
+
+def following(store: Store, user: User, query: QueueQuery, after: str | None = None) -> str:
+    """The address of the queue's first claim (past ``after``, when it is still there),
+    opened for review; the queue itself, saying it is done, when nothing is left."""
     params = queue_params(query, page=1)
     page = _page(store, query, user, page=1, page_size=100)
     keys = [item.key for item in page.items]
     if after in keys:
         keys = keys[keys.index(after) + 1:]
     if not keys:
-        return RedirectResponse("/queue?" + queue_params(query, page=1) + ("&" if params else "") + "done=1", status_code=303)
+        return "/queue?" + params + ("&" if params else "") + "done=1"
     article_id, seq = reviews.parse_claim_key(keys[0])
-    return RedirectResponse(claim_in_queue(article_id, seq, params), status_code=303)
+    return claim_in_queue(article_id, seq, params)
 
 
 def claim_in_queue(article_id: str, seq: int, params: str) -> str:
@@ -153,12 +159,20 @@ def claim_in_queue(article_id: str, seq: int, params: str) -> str:
 
 
 def next_url(encoded_queue: str | None, key: str | None = None) -> str | None:
-    """Where a form sent from a claim opened in the queue goes next (None: not from the queue)."""
+    """The link that skips to the queue's next claim (None: not from the queue)."""
     if encoded_queue is None:
         return None
     query = _queue_query(encoded_queue)
     after = f"&{urlencode({'after': key})}" if key else ""
     return "/queue/next?" + queue_params(query, page=1) + after
+
+
+def after_saving(store: Store, user: User, encoded_queue: str | None, key: str) -> str | None:
+    """Where a form sent from a claim opened in the queue goes: straight to the queue's next
+    claim (one request, not a redirect through /queue/next); None when not from the queue."""
+    if encoded_queue is None:
+        return None
+    return following(store, user, _queue_query(encoded_queue), key)
 
 
 @router.post("/queue/bulk", include_in_schema=False)
@@ -264,7 +278,7 @@ def correction_form(article_id: str, seq: Seq, store: StoreDep, user: Reviewer, 
         raise HTTPException(404, str(error)) from None
     except desk.InvalidCorrection as error:
         raise HTTPException(409, str(error)) from None
-    target = next_url(queue, key) if kind != "restored" else None
+    target = after_saving(store, user, queue, key) if kind != "restored" else None
     return RedirectResponse(target or links.claim_url(article_id.lower(), seq) + "#corrections", status_code=303)
 
 

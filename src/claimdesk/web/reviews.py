@@ -255,7 +255,7 @@ def review_form(
 ):
     """A new revision of the claim's review (evidence: one link per line); opened from
     the review queue (``queue``), the next claim of the queue follows."""
-    from claimdesk.web.queue import next_url  # the queue's module builds on this one
+    from claimdesk.web.queue import after_saving  # the queue's module builds on this one
 
     key = _key(article_id, seq)
     base = int(based_on) if based_on.strip().isdigit() else None
@@ -270,7 +270,7 @@ def review_form(
         return _form_error(request, key, 409, str(error), **{**filled, "based_on": error.current})
     except desk.InvalidReview as error:
         return _form_error(request, key, 400, str(error), **filled)
-    target = next_url(queue, key)
+    target = after_saving(store, user, queue, key)
     return RedirectResponse(target, status_code=303) if target else _back(key)
 
 
