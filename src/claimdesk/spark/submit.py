@@ -13,9 +13,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
-    from claimdesk.cli import spark_app
+    from claimdesk.cli import app
 
-    spark_app(args=["analyze", *(sys.argv[1:] if argv is None else argv)], prog_name="claimdesk spark")
+    app(args=["spark", "analyze", *(sys.argv[1:] if argv is None else argv)], prog_name="claimdesk")
 
 
 if __name__ == "__main__":
