@@ -161,3 +161,10 @@ def test_a_wrong_span_is_replaced_by_the_reviewers_offsets_inside_the_text(stock
         desk.correct(stocked, k, "wrong-verdict", by="rev")
     rows = list(desk.correction_rows(stocked))
     assert [r["correction"].kind for r in rows] == ["wrong-span"]
+
+
+def test_a_large_queue_counts_up_to_a_cap_and_still_pages_on(stocked, monkeypatch):
+    monkeypatch.setattr(desk, "COUNT_CAP", 2)
+    page = desk.queue(stocked, page_size=2)
+    assert page.total == 2 and page.capped and page.has_next  # "2+": counting stopped, more wait
+    assert [i.key for i in desk.queue(stocked, page=2, page_size=2).items] == [key(stocked, 0, 1), key(stocked, 1, 0)]

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, and_, bindparam, case, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, exists, func, insert, literal, or_, select, tuple_, update
 
 from claimdesk.model import LOW_CONFIDENCE
 from claimdesk.store import queries, speakers, summaries
@@ -53,6 +53,10 @@ from claimdesk.store.schema import (
 from claimdesk.store.store import Store
 
 QUEUE_PAGE_SIZE = 25
+# Totals are counted up to this many and shown as "10,000+" beyond: an exact count of the
+# unreviewed claims of a large store reads every one of them (a million claims at 100,000
+# articles), where a page of the most check-worthy is read off an index.
+COUNT_CAP = 10_000
 CORRECTIONS = ("not-a-claim", "wrong-speaker", "wrong-span", "restored")
 VIEWS = ("unreviewed", "drafts")  # the reviewers' queue, the editor's queue
 CONTEXT = 400  # characters read on each side of a claim to find the sentence it stands in
@@ -119,8 +123,13 @@ class QueuePage:
         return max((self.total + self.page_size - 1) // self.page_size, 1)
 
     @property
+    def capped(self) -> bool:
+        """The total is a floor: there are at least ``total`` (``COUNT_CAP``), maybe more."""
+        return self.total >= COUNT_CAP
+
+    @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or (self.capped and len(self.items) == self.page_size)
 
 
 @dataclass(frozen=True)
@@ -216,17 +225,22 @@ def queue(store: Store, filters: NewsFilters = NewsFilters(), *, assigned: str |
     if not include_low:
         conditions.append(or_(c.confidence.is_(None), c.confidence >= LOW_CONFIDENCE))
     with store._reading() as connection:
-        if assigned is not None:
+        if assigned is not None:  # from the reviewer's assignments, not by testing every claim
             user_pk = connection.scalar(select(users.c.pk).where(users.c.name == assigned))
-            conditions.append(exists().where(a.doc_pk == c.doc_pk, a.seq == c.seq, a.assignee_pk == user_pk))
+            conditions.append(tuple_(c.doc_pk, c.seq).in_(select(a.doc_pk, a.seq).where(a.assignee_pk == user_pk)))
         where = and_(*conditions)
         base = select(c.doc_pk, c.seq).select_from(claim_table.join(documents, d.pk == c.doc_pk)).where(where)
-        total = connection.scalar(select(func.count()).select_from(base.subquery()))
+        total = _capped_count(connection, base)
         chosen = connection.execute(
             base.order_by(c.check_worthiness.desc().nulls_last(), c.doc_pk.desc(), c.seq)
             .limit(page_size).offset((page - 1) * page_size)).all()
         rows = _described(connection, chosen)
     return QueuePage([_item(r) for r in rows], total, page, page_size, "unreviewed", filters)
+
+
+def _capped_count(connection: Connection, base) -> int:
+    """How many rows ``base`` selects, counted up to ``COUNT_CAP``."""
+    return connection.scalar(select(func.count()).select_from(base.limit(COUNT_CAP).subquery()))
 
 
 def _described(connection: Connection, pairs: list, extra=()) -> list:
@@ -256,7 +270,7 @@ def drafts(store: Store, filters: NewsFilters = NewsFilters(), *, page: int = 1,
     base = select(r.doc_pk, r.seq, r.pk, r.rating, users.c.name.label("reviewer"), ever_published.label("ever")).select_from(
         joined.join(users, users.c.pk == r.reviewer_pk)).where(where)
     with store._reading() as connection:
-        total = connection.scalar(select(func.count()).select_from(base.subquery()))
+        total = _capped_count(connection, base)
         chosen = connection.execute(base.order_by(r.pk).limit(page_size).offset((page - 1) * page_size)).all()
         rows = _described(connection, chosen)
     waiting = {(x.doc_pk, x.seq): x for x in chosen}

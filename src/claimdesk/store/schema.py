@@ -173,8 +173,8 @@ class ClaimRow(Base):
         # the web desk: claims by speaker with article and hedge; articles by hedge (revision 0006)
         Index("ix_claims_speaker_lower_doc", func.lower(speaker), "doc_pk", "hedge"),
         Index("ix_claims_hedge_doc", "hedge", "doc_pk"),
-        # the review queue: standing claims, most check-worthy first (revision 0019)
-        Index("ix_claims_queue", "rejected_pk", check_worthiness.desc(), "doc_pk", "seq"),
+        # the review queue: standing claims, most check-worthy first, then newest article (revision 0019)
+        Index("ix_claims_queue", "rejected_pk", check_worthiness.desc(), doc_pk.desc(), "seq"),
     )
 
 

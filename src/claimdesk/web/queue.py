@@ -120,12 +120,12 @@ def queue_page(request: Request, store: StoreDep, user: Reviewer, query: Annotat
     if query.view == "drafts" and not user.can("editor"):
         raise HTTPException(403, "the editor's queue needs the editor role")
     page = _page(store, query, user)
-    if query.page > page.pages:
+    if query.page > page.pages and not page.capped:
         raise HTTPException(404, f"the queue has {page.pages} page{'s' if page.pages > 1 else ''}")
     counts = desk.counts(store, user.name)
     assignees = [u.name for u in reviews.list_users(store) if u.can("reviewer")]
     return render(request, "queue.html", page=page, query=query, counts=counts, user=user, assignees=assignees,
-                  hedges=queries.HEDGES,
+                  hedges=queries.HEDGES, cap=desk.COUNT_CAP,
                   params=lambda **changed: queue_params(query, **changed), sentence=sentence_html,
                   propagations=_pending_propagations(store) if query.view == "drafts" else [],
                   here="/queue?" + queue_params(query))

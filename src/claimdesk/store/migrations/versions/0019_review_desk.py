@@ -76,8 +76,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("doc_pk", "seq", name=op.f("pk_claim_assignments")),
     )
     op.create_index(op.f("ix_claim_assignments_assignee_pk"), "claim_assignments", ["assignee_pk"])
-    # the queue: unrejected claims, most check-worthy first
-    op.create_index("ix_claims_queue", "claims", ["rejected_pk", sa.text("check_worthiness DESC"), "doc_pk", "seq"])
+    # the queue: standing claims, most check-worthy first, newest article first among equals
+    # (the queue's ORDER BY, so that a page is read off the index without sorting)
+    op.create_index("ix_claims_queue", "claims", ["rejected_pk", sa.text("check_worthiness DESC"), sa.text("doc_pk DESC"), "seq"])
 
 
 def downgrade() -> None:
