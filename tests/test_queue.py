@@ -168,3 +168,21 @@ def test_a_large_queue_counts_up_to_a_cap_and_still_pages_on(stocked, monkeypatc
     page = desk.queue(stocked, page_size=2)
     assert page.total == 2 and page.capped and page.has_next  # "2+": counting stopped, more wait
     assert [i.key for i in desk.queue(stocked, page=2, page_size=2).items] == [key(stocked, 0, 1), key(stocked, 1, 0)]
+
+
+def test_claims_stored_without_a_score_get_one_from_the_command_line(stocked):
+    from typer.testing import CliRunner
+
+    from claimdesk.cli import app as cli
+
+    unscored = key(stocked, 1, 0)
+    assert [i.check_worthiness for i in desk.queue(stocked).items if i.key == unscored] == [None]
+    result = CliRunner().invoke(cli, ["score-claims", "--db", stocked.url])
+    assert result.exit_code == 0, result.output
+    assert "1 claim scored" in result.output  # only the one without a score
+    scored = {i.key: i.check_worthiness for i in desk.queue(stocked, include_low=True).items}
+    assert scored[unscored] is not None and 0 <= scored[unscored] <= 1
+    assert scored[key(stocked, 0, 0)] == 0.9  # a score already there is kept without --all
+    result = CliRunner().invoke(cli, ["score-claims", "--all", "--db", stocked.url])
+    assert "5 claims scored" in result.output
+    assert CliRunner().invoke(cli, ["score-claims", "--db", "/nonexistent/store.db"]).exit_code != 0

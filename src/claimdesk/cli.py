@@ -353,6 +353,23 @@ def check_worthiness(transcript: Annotated[str, typer.Argument(metavar="TRANSCRI
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command("score-claims")
+def score_claims(db: DbOption = None,
+                 everything: Annotated[bool, typer.Option("--all", help="Score every claim again (after the model changed).")] = False) -> None:
+    """Give the stored claims their check-worthiness score, which ranks the review queue:
+    those stored before claims were scored, or all of them with --all."""
+    from .analyze import checkworthiness as cw
+    from .store import queue as work
+
+    done = 0
+    with _read_store(db) as store:
+        for batch in work.claims_to_score(store, everything=everything):
+            work.set_scores(store, [(d, s, v) for (d, s, _), v in zip(batch, cw.score([t for _, _, t in batch]))])
+            done += len(batch)
+            err.print(f"{done} claims scored", highlight=False)
+    out.print(f"{done} claim{'' if done == 1 else 's'} scored", highlight=False)
+
+
 train_app = typer.Typer(help="Train the models claimdesk ships.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 

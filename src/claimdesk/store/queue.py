@@ -484,3 +484,34 @@ def correction_rows(store: Store, batch: int = 500) -> Iterator[dict]:
 __all__ = ["CORRECTIONS", "Correction", "InvalidCorrection", "InvalidReview", "QueueItem", "QueuePage", "UnknownClaim",
            "UnknownUser", "assign", "correct", "correction_rows", "corrections", "counts", "drafts", "is_standing",
            "queue", "rejected", "standing"]
+
+
+# -- check-worthiness of claims stored before it was scored, or by an older model -------------
+
+
+def claims_to_score(store: Store, *, everything: bool = False, batch: int = 500) -> Iterator[list[tuple[int, int, str]]]:
+    """Batches of (doc_pk, seq, content) of the claims without a check-worthiness score (or of
+    every claim, ``everything``, after the model changed), in storage order."""
+    c, d = claim_table.c, documents.c
+    content = func.substr(d.text, c.content_start + 1, c.content_end - c.content_start)
+    after = (-1, -1)
+    while True:
+        where = [tuple_(c.doc_pk, c.seq) > tuple_(literal(after[0]), literal(after[1]))]
+        if not everything:
+            where.append(c.check_worthiness.is_(None))
+        with store._reading() as connection:
+            rows = connection.execute(select(c.doc_pk, c.seq, content).join(documents, d.pk == c.doc_pk)
+                                      .where(*where).order_by(c.doc_pk, c.seq).limit(batch)).all()
+        if not rows:
+            return
+        yield [(r[0], r[1], r[2] or "") for r in rows]
+        after = (rows[-1][0], rows[-1][1])
+
+
+def set_scores(store: Store, scores: list[tuple[int, int, float]]) -> None:
+    """Store check-worthiness scores: (doc_pk, seq, score) each."""
+    c = claim_table.c
+    with store._writing() as connection:
+        connection.execute(update(claim_table).where(c.doc_pk == bindparam("d"), c.seq == bindparam("s"))
+                           .values(check_worthiness=bindparam("v")),
+                           [{"d": d, "s": s, "v": round(float(v), 4)} for d, s, v in scores])
