@@ -196,7 +196,7 @@ def save(path: str, docs: int, rounds: int, started: dict, runs: dict, stages: d
         "runs": runs, "spark_stages": stages, "load": load, "same_results": same,
         "docs_per_second": {k: round(v, 2) for k, v in rate.items()},
         "local2_over_local1": round(best("local1")["wall"] / best("local2")["wall"], 3),
-        "local2_over_local1_each_round": [round(a["wall"] / b["wall"], 3) for a, b in zip(runs["local1"], runs["local2"])],
+        "local2_over_local1_each_round": [round(a["wall"] / b["wall"], 3) for a, b in zip(runs["local1"], runs["local2"], strict=False)],
         "spark_overhead_over_plain": round(best("local1")["wall"] / best("analyze")["wall"] - 1, 3),
         "spark_overhead_cpu": round(best("local1")["cpu"] / best("analyze")["cpu"] - 1, 3),
     })

@@ -9,7 +9,6 @@ ingest`` of the same files, loaded twice, and a second, overlapping run loaded a
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import shutil

@@ -168,7 +168,11 @@ def session(master: str | None = None, app_name: str = "claimdesk", conf: dict |
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
-    local = (master or os.environ.get("MASTER", "") or "local").startswith("local")
+    from pyspark import SparkConf
+
+    # under spark-submit the master is in the launcher's configuration; a cluster's executors
+    # run the Python the submission names (PYSPARK_PYTHON, spark.pyspark.python), never this path
+    local = (master or SparkConf().get("spark.master", "local[*]")).startswith("local")
     if local and "PYSPARK_PYTHON" not in os.environ:
         os.environ["PYSPARK_PYTHON"] = sys.executable  # read by SparkContext when it starts the workers
     options = {"spark.ui.showConsoleProgress": "false", "spark.python.worker.reuse": "true",

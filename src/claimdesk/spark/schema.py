@@ -29,7 +29,6 @@ import re
 from typing import Any
 
 from ..model import (
-    SCHEMA_VERSION,
     Analysis,
     Article,
     Claim,
