@@ -346,6 +346,16 @@ def _count(connection, conditions: list) -> int:
     return connection.scalar(select(func.count()).select_from(documents).where(*conditions))
 
 
+def count_articles(store: Store, filters: NewsFilters = NewsFilters(), query: str | None = None,
+                   speakers: list[str] | None = None) -> int:
+    """How many articles the news line (with ``query``, its search) finds under ``filters``."""
+    conditions = article_conditions(store, filters, query, speakers)
+    if conditions is None:
+        return 0
+    with store._reading() as connection:
+        return _count(connection, conditions)
+
+
 # -- the news line and search ------------------------------------------------------------
 
 

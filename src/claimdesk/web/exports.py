@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
@@ -68,27 +68,28 @@ def _download(request: Request, store: Store, kind: str, fmt: str, query: Export
 
 
 Query_ = Annotated[ExportQuery, Query()]
+Format = Annotated[str, Path(description="csv, jsonl, or jsonld (Web Annotations, claims only)")]
 
 
 @router.get("/claims.{fmt}", summary="Claims the news line's filters find: csv, jsonl, or jsonld (W3C Web Annotations)",
             response_class=StreamingResponse)
-def claims(request: Request, store: StoreDep, fmt: str, query: Query_) -> StreamingResponse:
+def claims(request: Request, store: StoreDep, fmt: Format, query: Query_) -> StreamingResponse:
     """One row per claim (claims marked "not a claim" left out): article, outlet, date, speaker,
-    cue, claim, hedge, check-worthiness, published verdict, addresses. ``jsonld``: an
-    AnnotationCollection of Web Annotations with text-quote selectors on the article's address."""
+    cue, claim, hedge, check-worthiness, published verdict, addresses. jsonld: an
+    AnnotationCollection of W3C Web Annotations with text-quote selectors on the article's address."""
     return _download(request, store, "claims", fmt, query)
 
 
 @router.get("/articles.{fmt}", summary="Articles the news line's filters find: csv or jsonl",
             response_class=StreamingResponse)
-def articles(request: Request, store: StoreDep, fmt: str, query: Query_) -> StreamingResponse:
+def articles(request: Request, store: StoreDep, fmt: Format, query: Query_) -> StreamingResponse:
     """One row per article: date, outlet, title, language, claims, headline check, addresses."""
     return _download(request, store, "articles", fmt, query)
 
 
 @router.get("/reviews.{fmt}", summary="Published reviews of the claims the filters find: csv or jsonl",
             response_class=StreamingResponse)
-def reviews(request: Request, store: StoreDep, fmt: str, query: Query_) -> StreamingResponse:
+def reviews(request: Request, store: StoreDep, fmt: Format, query: Query_) -> StreamingResponse:
     """One row per published review (as published now; no drafts, no account names): the
     claim, its verdict, rationale and evidence."""
     return _download(request, store, "reviews", fmt, query)

@@ -179,7 +179,7 @@ def _split(filename: str) -> tuple[str, str]:
 @router.get("/articles.{kind}", summary="The news line as a feed (atom, rss or json)")
 def articles_feed(request: Request, store: StoreDep, kind: str) -> Response:
     base = base_url(request)
-    line = queries.news_line(store, page_size=FEED_SIZE)
+    line = queries.news_line(store, page_size=FEED_SIZE, count=False)
     feed = Feed(title="claimdesk: latest articles", home=base + "/", self_url=f"{base}/feeds/articles.{kind}",
                 description="The latest articles on the claimdesk news line.",
                 entries=article_entries(line.items, base))

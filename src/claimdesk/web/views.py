@@ -7,7 +7,9 @@ same objects, so a page and its API twin cannot drift apart.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from weakref import WeakKeyDictionary
@@ -97,11 +99,40 @@ class LineQuery(LineFilters):
 
 
 def line(store: Store, query: LineQuery) -> NewsPage:
-    """The news line, or the search results when the query has words."""
+    """The news line, or the search results when the query has words, with their total."""
     speakers = speaker_names(store) if query.speaker else None
     if query.q:
-        return queries.search(store, query.q, query.filters(), page=query.page, speakers=speakers, sort=query.sort)
-    return queries.news_line(store, query.filters(), page=query.page, speakers=speakers, sort=query.sort)
+        found = queries.search(store, query.q, query.filters(), page=query.page, speakers=speakers, sort=query.sort,
+                               count=False)
+    else:
+        found = queries.news_line(store, query.filters(), page=query.page, speakers=speakers, sort=query.sort,
+                                  count=False)
+    found.total = line_total(store, query, speakers)
+    return found
+
+
+_TOTALS_KEPT = 512
+_TOTALS: WeakKeyDictionary[Store, OrderedDict] = WeakKeyDictionary()  # per store: (filters, q) -> (generation, total)
+_TOTALS_LOCK = threading.Lock()
+
+
+def line_total(store: Store, query: LineFilters, speakers: list[str] | None = None) -> int:
+    """How many articles the news line finds for ``query``, counted once per filter while
+    the store stays as it was (its generation): the count reads every matching article
+    (some 50 ms over 100,000 unfiltered), and pages 2, 3, ... of a list share it."""
+    key, now = (query.filters(), query.q), queries.generation(store)
+    with _TOTALS_LOCK:
+        hit = _TOTALS.setdefault(store, OrderedDict()).get(key)
+    if hit is not None and hit[0] == now:
+        return hit[1]
+    total = queries.count_articles(store, query.filters(), query.q, speakers)
+    with _TOTALS_LOCK:
+        kept = _TOTALS.setdefault(store, OrderedDict())
+        kept[key] = (now, total)
+        kept.move_to_end(key)
+        while len(kept) > _TOTALS_KEPT:
+            kept.popitem(last=False)
+    return total
 
 
 _TTL = 60.0
