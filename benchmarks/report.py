@@ -633,6 +633,33 @@ def web_latency(r: dict) -> list[str]:
     return out
 
 
+def web_export(r: dict) -> list[str]:
+    rows = [f"| {int(size):,} | {v['median_seconds']:.2f} | {v['claims_per_second']:,} | {v['news_line_pages']:.0f} | "
+            f"{v['mib']:.1f} | {v['rss_growth_mib_median']:.1f} | {v['rss_growth_mib_max']:.1f} |"
+            for size, v in r["summary"].items()]
+    return [
+        f"## Desk exports: a CSV of claims from the {r['articles']:,}-article store",
+        "",
+        "`python benchmarks/web_export.py --db /tmp/claimdesk-web-bench.db --json benchmarks/results/web_export.json`"
+        " (web_latency's store)",
+        "",
+        f"`/export/claims.csv?limit=N` downloaded to the end by one httpx client from {r.get('server', 'claimdesk serve')}, "
+        f"{r['repeats']} times per size (median). The anchor, measured in the same run between the downloads: "
+        f"one rendered news line page, {r['anchor_news_line_ms']:.0f} ms (median); 'news line pages' is the export's time "
+        "in those. Memory: the server's peak VmRSS during the download minus just before it (sampled every 5 ms). "
+        f"Load average at start: {r.get('load_average_at_start')}, at end: {r.get('load_average_at_end')}.",
+        "",
+        "| claims | seconds | claims/s | news line pages | CSV MiB | RSS growth MiB (median) | RSS growth MiB (max) |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        (f"Memory flat: no larger export grew the server more than {r['flat_mib']:.0f} MiB beyond the smallest."
+         if r["memory_flat"] else f"**Memory not flat**: a larger export grew the server more than {r['flat_mib']:.0f} MiB "
+                                  "beyond the smallest."),
+        "",
+    ]
+
+
 def web_cpu(r: dict) -> list[str]:
     rows = [f"| {kind} | {v['requests']} | {v['best_ms']:.1f} | {v['mean_ms']:.1f} | {v['p95_ms']:.1f} |"
             for kind, v in r["results"].items()]
@@ -1160,7 +1187,7 @@ def main() -> None:
                 ("polnear", polnear_taggers), ("analyze_throughput", analyze_speed),
                 ("fnc1", fnc1), ("headline_check", headline_check), ("headline_alarms", headline_alarms),
                 ("headline_pairs", headline_pairs), ("gum_entities", gum_entities), ("gum_dates", gum_dates),
-                ("web_latency", web_latency), ("web_cpu", web_cpu), ("hostile_inputs", hostile_inputs), ("web_hostile", web_hostile),
+                ("web_latency", web_latency), ("web_export", web_export), ("web_cpu", web_cpu), ("hostile_inputs", hostile_inputs), ("web_hostile", web_hostile),
                 ("claim_retrieval", claim_retrieval), ("match_scale", match_scale), ("claim_groups", claim_groups),
                 ("language_id", language_id), ("check_worthiness", check_worthiness), ("spark_scaling", spark_scaling)]
     found = [(load(name), render) for name, render in sections]
