@@ -519,6 +519,114 @@ def user_list(db: DbOption = None) -> None:
             out.print(f"{user.name}\t{user.role}\t{user.created}", markup=False, highlight=False)
 
 
+export_app = typer.Typer(help="Export what the news line's filters find: claims, articles or published reviews, as "
+                         "CSV (UTF-8 with BOM; cells that would start a formula get a leading apostrophe), JSON Lines, "
+                         "or W3C Web Annotations (claims).", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="csv, jsonl, or jsonld (W3C Web Annotations; claims only).")]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file [default: stdout].")]
+QOption = Annotated[Optional[str], typer.Option("--q", help="Search words (every word must match).")]
+OutletOption = Annotated[Optional[str], typer.Option(help="Articles of this outlet.")]
+SpeakerOption = Annotated[Optional[str], typer.Option(help="Claims by this speaker (a name or surname).")]
+EntityOption = Annotated[Optional[str], typer.Option(help="Articles mentioning this entity (canonical name).")]
+SinceOption = Annotated[Optional[str], typer.Option(help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")]
+UntilOption = Annotated[Optional[str], typer.Option(help="Published on or before.")]
+HedgeOption = Annotated[Optional[str], typer.Option(help="Claims of this hedge (states, claims, alleges, ...).")]
+VerdictOption = Annotated[Optional[str], typer.Option(help="Claims whose published review has this rating.")]
+LimitOption = Annotated[Optional[int], typer.Option(min=1, help="At most this many rows.")]
+
+
+def _export(kind: str, fmt: str, output: Path | None, db: str | None, limit: int | None, **filters) -> None:
+    """Write the export of ``kind`` row by row as it is read (the desk's /export/ downloads,
+    from the same code). Desk addresses in it start with $CLAIMDESK_BASE_URL."""
+    from pydantic import ValidationError
+
+    from .publish import export
+    from .store import exports
+    from .web import links
+    from .web.views import LineFilters
+
+    try:
+        wanted = LineFilters(**filters)
+    except ValidationError as error:
+        problems = "; ".join(f"--{e['loc'][0]}: {e['msg']}" for e in error.errors())
+        err.print(f"[red]error:[/] {problems}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+    desk = export.Links(base=links.base_url(), article=links.article_url, claim=links.claim_url)
+    with _read_store(db) as store:
+        records = {"claims": exports.claims, "articles": exports.articles, "reviews": exports.reviews}[kind](
+            store, exports.Selection(filters=wanted.filters(), query=wanted.q, limit=limit))
+        try:
+            lines = export.lines(kind, fmt, records, desk, label=f"claimdesk: {kind}")
+        except ValueError as error:
+            err.print(f"[red]error:[/] {error}", markup=True, highlight=False)
+            raise typer.Exit(2) from None
+        target = output.open("wb") if output else sys.stdout.buffer
+        try:
+            with _progress(err) as progress:
+                task = progress.add_task(f"exporting {kind}", total=None)
+                for line in lines:
+                    target.write(line.encode("utf-8"))
+                    progress.advance(task)
+            target.flush()
+        except BrokenPipeError:  # the reader stopped (| head): nothing more to write; stdout now
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # points nowhere, so exit flushes quietly
+        finally:
+            if output:
+                target.close()
+
+
+@export_app.command("claims")
+def export_claims(fmt: FormatOption = "csv", output: OutputOption = None, q: QOption = None, outlet: OutletOption = None,
+                  speaker: SpeakerOption = None, entity: EntityOption = None, since: SinceOption = None,
+                  until: UntilOption = None, hedge: HedgeOption = None, verdict: VerdictOption = None,
+                  limit: LimitOption = None, db: DbOption = None) -> None:
+    """One row per claim (article, outlet, date, speaker, hedge, check-worthiness, published verdict, addresses)."""
+    _export("claims", fmt, output, db, limit, q=q, outlet=outlet, speaker=speaker, entity=entity, since=since,
+            until=until, hedge=hedge, verdict=verdict)
+
+
+@export_app.command("articles")
+def export_articles(fmt: FormatOption = "csv", output: OutputOption = None, q: QOption = None, outlet: OutletOption = None,
+                    speaker: SpeakerOption = None, entity: EntityOption = None, since: SinceOption = None,
+                    until: UntilOption = None, hedge: HedgeOption = None, verdict: VerdictOption = None,
+                    limit: LimitOption = None, db: DbOption = None) -> None:
+    """One row per article (date, outlet, title, language, claims, headline check, addresses)."""
+    _export("articles", fmt, output, db, limit, q=q, outlet=outlet, speaker=speaker, entity=entity, since=since,
+            until=until, hedge=hedge, verdict=verdict)
+
+
+@export_app.command("reviews")
+def export_reviews(fmt: FormatOption = "csv", output: OutputOption = None, q: QOption = None, outlet: OutletOption = None,
+                   speaker: SpeakerOption = None, entity: EntityOption = None, since: SinceOption = None,
+                   until: UntilOption = None, hedge: HedgeOption = None, verdict: VerdictOption = None,
+                   limit: LimitOption = None, db: DbOption = None) -> None:
+    """One row per published review (the claim, verdict, rationale, evidence; no drafts, no account names)."""
+    _export("reviews", fmt, output, db, limit, q=q, outlet=outlet, speaker=speaker, entity=entity, since=since,
+            until=until, hedge=hedge, verdict=verdict)
+
+
+@export_app.command("corrections")
+def export_corrections(output: OutputOption = None, db: DbOption = None) -> None:
+    """Reviewers' corrections of extracted claims as training data, JSON Lines: the article's text with
+    the character offsets of source, cue and content as extracted and as corrected (null: not a claim)."""
+    from .publish.corrections import correction_lines
+    from .store import queue as work
+
+    written = 0
+    with _read_store(db) as store:
+        target = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            for line in correction_lines(work.correction_rows(store)):
+                target.write(line)
+                written += 1
+        finally:
+            if output:
+                target.close()
+    err.print(f"{written} correction{'' if written == 1 else 's'} exported", highlight=False)
+
+
 @app.command()
 def stats(db: DbOption = None) -> None:
     """What the store holds."""
