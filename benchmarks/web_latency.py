@@ -38,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -133,14 +135,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def load(base: str, urls: list[str], seconds: float, clients: int) -> dict:
+async def load(base: str, urls: list[str], seconds: float, clients: int, headers: dict | None = None) -> dict:
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
 
     async def client(i: int) -> None:
         nonlocal errors
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        async with httpx.AsyncClient(base_url=base, timeout=30, headers=headers) as http:
             k = i
             while time.perf_counter() < deadline:
                 url = urls[k % len(urls)]
@@ -175,14 +177,15 @@ end
 """
 
 
-def load_wrk(base: str, urls: list[str], seconds: float, clients: int) -> dict:
+def load_wrk(base: str, urls: list[str], seconds: float, clients: int, headers: dict | None = None) -> dict:
     """The load from wrk (C, 2 threads, ``clients`` keep-alive connections, each asking the
     URLs in turn): the loading tool takes little of the 2 cores the server runs on."""
     with tempfile.TemporaryDirectory() as tmp:
         script, listed = Path(tmp) / "load.lua", Path(tmp) / "urls.txt"
         script.write_text(_WRK_SCRIPT)
         listed.write_text("\n".join(urls) + "\n")
-        done = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds:.0f}s", "--timeout", "30s", "-s", str(script), base],
+        sent = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
+        done = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds:.0f}s", "--timeout", "30s", *sent, "-s", str(script), base],
                               capture_output=True, text=True, env={**os.environ, "CLAIMDESK_WRK_URLS": str(listed)}, check=True)
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     return json.loads(line.removeprefix("RESULT "))
@@ -199,13 +202,13 @@ def summarise(latencies: list[float], errors: int) -> dict:
     }
 
 
-def one_client(base: str, urls: list[str], seconds: float) -> dict:
+def one_client(base: str, urls: list[str], seconds: float, headers: dict | None = None) -> dict:
     """One client alone, each URL in turn: the reference for what a request costs unloaded.
     The first pass meets every URL for the first time (cold: e.g. a speaker's summary not
     yet computed by that worker); its slowest request is reported as ``first_pass_max_ms``."""
     latencies, errors, first = [], 0, []
     deadline = time.perf_counter() + seconds
-    with httpx.Client(base_url=base, timeout=60) as http:
+    with httpx.Client(base_url=base, timeout=60, headers=headers) as http:
         k = 0
         while time.perf_counter() < deadline or k < len(urls):
             t = time.perf_counter()
@@ -220,17 +223,16 @@ def one_client(base: str, urls: list[str], seconds: float) -> dict:
     return {**summarise(latencies or first, errors), "first_pass_max_ms": round(max(first), 1)}
 
 
-def measure(args, urls: dict[str, list[str]], use_wrk: bool, *, page_cache: bool, single: bool = True) -> dict:
-    """Serve the store (``claimdesk serve --workers N``) and load it, kind by kind: one
-    client alone first (when ``single``), then 16. ``page_cache`` False: the server keeps
-    no rendered page ($CLAIMDESK_PAGE_CACHE=0), every request renders its page."""
+@contextmanager
+def served(db: str, workers: int, env: dict | None = None) -> Iterator[str]:
+    """``claimdesk serve --workers N`` over ``db`` on a free loopback port, until the block
+    ends: yields its base URL once it answers."""
     port = free_port()
-    env = {**os.environ, "CLAIMDESK_PAGE_CACHE": "1" if page_cache else "0"}
-    server = subprocess.Popen([sys.executable, "-m", "claimdesk.cli", "serve", "--db", args.db, "--port", str(port),
-                               "--workers", str(args.workers)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env=env)
+    server = subprocess.Popen([sys.executable, "-m", "claimdesk.cli", "serve", "--db", db, "--port", str(port),
+                               "--workers", str(workers)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                              env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
-    label = "cached" if page_cache else "no page cache"
     try:
         for _ in range(200):
             try:
@@ -238,6 +240,22 @@ def measure(args, urls: dict[str, list[str]], use_wrk: bool, *, page_cache: bool
                 break
             except httpx.HTTPError:
                 time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # uvicorn's supervisor and its workers
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # workers still busy with slow pages
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def measure(args, urls: dict[str, list[str]], use_wrk: bool, *, page_cache: bool, single: bool = True) -> dict:
+    """Serve the store (``claimdesk serve --workers N``) and load it, kind by kind: one
+    client alone first (when ``single``), then 16. ``page_cache`` False: the server keeps
+    no rendered page ($CLAIMDESK_PAGE_CACHE=0), every request renders its page."""
+    label = "cached" if page_cache else "no page cache"
+    with served(args.db, args.workers, {"CLAIMDESK_PAGE_CACHE": "1" if page_cache else "0"}) as base:
         singles, results, load_before = {}, {}, {}
         if single:
             for kind, kind_urls in urls.items():
@@ -250,13 +268,6 @@ def measure(args, urls: dict[str, list[str]], use_wrk: bool, *, page_cache: bool
             else:
                 results[kind] = asyncio.run(load(base, kind_urls, args.seconds, CLIENTS))
             print(f"{label}, {CLIENTS} clients:", kind, results[kind], file=sys.stderr)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # uvicorn's supervisor and its workers
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # workers still busy with slow pages
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
     return {"results": results, "single": singles, "load_before": load_before}
 
 

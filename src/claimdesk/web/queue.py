@@ -40,7 +40,6 @@ from claimdesk.web.views import LineQuery
 router = APIRouter(route_class=SessionFirst)
 StoreDep = Annotated[Store, Depends(get_store)]
 Reviewer = Annotated[User, Depends(require_role("reviewer"))]
-Editor = Annotated[User, Depends(require_role("editor"))]
 FILTERS = ("outlet", "speaker", "entity", "since", "until", "hedge")
 MAX_BULK = 200  # claims one bulk action changes
 PROPAGATIONS_SHOWN = 50  # published reviews checked for unconfirmed repeats on the editor's queue
