@@ -62,6 +62,7 @@ def test_the_news_line_says_how_many_articles_match(client):
     assert re.search(r"<strong>2</strong> articles", client.get("/?outlet=Courier").text)
     assert re.search(r"<strong>1</strong> article\b", client.get("/?q=tender").text)
     assert client.get("/api/articles?outlet=Courier").json()["total"] == 2
+    assert "Page 3 is past the end: the last is page 1." in client.get("/?page=3").text
 
 
 @pytest.mark.parametrize("sort, expected", [
