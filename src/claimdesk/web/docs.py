@@ -141,7 +141,8 @@ def operations(schema: dict, base: str, examples: dict[str, str]) -> list[Group]
                          for status, response in op.get("responses", {}).items()]
             group.operations.append(Operation(
                 method=method.upper(), path=path, summary=op.get("summary", ""),
-                description=op.get("description", ""), parameters=parameters, body=body, responses=responses,
+                description=op.get("description", "").replace("``", ""),  # docstrings mark code ``so``
+                parameters=parameters, body=body, responses=responses,
                 example=_example(method.upper(), path, base, examples,
                                  _example_value(body_schema, components) if body_schema else None)))
     return list(groups.values())
