@@ -186,3 +186,39 @@ def test_claims_stored_without_a_score_get_one_from_the_command_line(stocked):
     result = CliRunner().invoke(cli, ["score-claims", "--all", "--db", stocked.url])
     assert "5 claims scored" in result.output
     assert CliRunner().invoke(cli, ["score-claims", "--db", "/nonexistent/store.db"]).exit_code != 0
+
+
+def test_corrections_export_as_training_data_with_offsets_into_the_text(stocked, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from claimdesk.cli import app as cli
+
+    text = stocked.get(stocked.ids[0]).article.raw.text
+    start = text.index("convoy 3-2")
+    desk.correct(stocked, key(stocked, 0, 2), "wrong-span", content=(start, start + len("convoy 3-2 carried mines")), by="rev")
+    desk.correct(stocked, key(stocked, 0, 1), "not-a-claim", by="rev", note="no claim")
+    out = tmp_path / "corrections.jsonl"
+    result = CliRunner().invoke(cli, ["export", "corrections", "-o", str(out), "--db", stocked.url])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["kind"] for r in records] == ["wrong-span", "not-a-claim"]
+    span = records[0]["corrected"]["content"]
+    assert records[0]["text"][span["start"]:span["end"]] == span["text"] == "convoy 3-2 carried mines"
+    assert records[0]["extracted"]["content"]["text"] == "that convoy 3-2 carried mines"
+    assert records[0]["corrected"]["cue"] == records[0]["extracted"]["cue"]  # the cue was not corrected
+    assert records[1]["corrected"] is None and records[1]["extracted"]["speaker"] == "Azer Gasimli"
+    assert records[1]["note"] == "no claim"
+
+
+def test_many_claims_are_marked_not_a_claim_together_or_not_at_all(stocked):
+    wrong = reviews.claim_key(stocked.ids[0], 9)
+    with pytest.raises(reviews.UnknownClaim):
+        desk.correct_many(stocked, [key(stocked, 0, 0), wrong], "not-a-claim", by="rev")
+    assert stocked.get(stocked.ids[0]).rejected == frozenset()  # the first one was not marked either
+    assert desk.correct_many(stocked, [key(stocked, 0, 0), key(stocked, 0, 1)], "not-a-claim", by="rev") == 2
+    assert desk.correct_many(stocked, [key(stocked, 0, 1), key(stocked, 0, 2)], "not-a-claim", by="rev") == 1  # one was already
+    assert stocked.get(stocked.ids[0]).rejected == frozenset({0, 1, 2})
+    with pytest.raises(desk.InvalidCorrection):
+        desk.correct_many(stocked, [key(stocked, 0, 0)], "wrong-span", by="rev")

@@ -339,6 +339,30 @@ def correct(store: Store, key: str, kind: str, *, by: str, speaker: str | None =
     names them); ``wrong-span`` needs ``content`` and may give ``cue`` and ``source``
     (offsets into the article text). The claim must stand for every kind but ``restored``,
     which needs a claim marked "not a claim"."""
+    with store._writing() as connection:
+        return _correct(connection, key, kind, by=by, speaker=speaker, source=source, cue=cue, content=content,
+                        note=note)
+
+
+def correct_many(store: Store, keys: list[str], kind: str, *, by: str, note: str = "") -> int:
+    """The same correction ("not a claim" or "restored") of several claims, in one transaction:
+    all of them or, when one cannot be corrected (an unknown key), none. Claims already in
+    the wanted state are left as they are. Returns how many changed."""
+    if kind not in ("not-a-claim", "restored"):
+        raise InvalidCorrection(f"only not-a-claim and restored apply to many claims at once, not {kind!r}")
+    changed = 0
+    with store._writing() as connection:
+        for key in dict.fromkeys(keys):
+            doc_pk, seq = _claim_pk(connection, key)
+            if is_standing(connection, doc_pk, seq) == (kind == "not-a-claim"):
+                _correct(connection, key, kind, by=by, note=note)
+                changed += 1
+    return changed
+
+
+def _correct(connection: Connection, key: str, kind: str, *, by: str, speaker: str | None = None, source=None,
+             cue=None, content=None, note: str = "") -> Correction:
+    """``correct`` inside the caller's write transaction."""
     if kind not in CORRECTIONS:
         raise InvalidCorrection(f"unknown correction {kind!r}: one of {', '.join(CORRECTIONS)}")
     note = (note or "").replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -352,40 +376,39 @@ def correct(store: Store, key: str, kind: str, *, by: str, speaker: str | None =
     if kind == "wrong-span" and content is None:
         raise InvalidCorrection("a wrong-span correction gives the right content span")
     at = _now()
-    with store._writing() as connection:
-        doc_pk, seq = _claim_pk(connection, key)
-        by_pk = _user_pk(connection, by)
-        c, d = claim_table.c, documents.c
-        row = connection.execute(select(claim_table).where(c.doc_pk == doc_pk, c.seq == seq)).one()
-        doc = connection.execute(select(d.id, d.text, d.published).where(d.pk == doc_pk)).one()
-        if kind == "restored" and row.rejected_pk is None:
-            raise InvalidCorrection(f"{key} was not marked as not a claim: there is nothing to restore")
-        if kind != "restored" and row.rejected_pk is not None:
-            raise InvalidCorrection(f"{key} is marked as not a claim: restore it before correcting it")
-        source = _checked_span(doc.text, source, "source")
-        cue = _checked_span(doc.text, cue, "cue")
-        content = _checked_span(doc.text, content, "content")
-        values = {"doc_pk": doc_pk, "seq": seq, "kind": kind, "speaker": speaker, "note": note, "by_pk": by_pk, "at": at,
-                  "was_speaker": row.speaker, "was_source_start": row.source_start, "was_source_end": row.source_end,
-                  "was_cue_start": row.cue_start, "was_cue_end": row.cue_end,
-                  "was_content_start": row.content_start, "was_content_end": row.content_end}
-        for name, span in (("source", source), ("cue", cue), ("content", content)):
-            values[f"{name}_start"], values[f"{name}_end"] = span if span else (None, None)
-        pk = connection.execute(insert(claim_corrections).returning(claim_corrections.c.pk), values).scalar_one()
-        change = _change(kind, pk, source, cue, content)
-        if kind == "wrong-speaker":
-            change.update(_speaker_change(connection, speaker, doc.published))
+    doc_pk, seq = _claim_pk(connection, key)
+    by_pk = _user_pk(connection, by)
+    c, d = claim_table.c, documents.c
+    row = connection.execute(select(claim_table).where(c.doc_pk == doc_pk, c.seq == seq)).one()
+    doc = connection.execute(select(d.id, d.text, d.published).where(d.pk == doc_pk)).one()
+    if kind == "restored" and row.rejected_pk is None:
+        raise InvalidCorrection(f"{key} was not marked as not a claim: there is nothing to restore")
+    if kind != "restored" and row.rejected_pk is not None:
+        raise InvalidCorrection(f"{key} is marked as not a claim: restore it before correcting it")
+    source = _checked_span(doc.text, source, "source")
+    cue = _checked_span(doc.text, cue, "cue")
+    content = _checked_span(doc.text, content, "content")
+    values = {"doc_pk": doc_pk, "seq": seq, "kind": kind, "speaker": speaker, "note": note, "by_pk": by_pk, "at": at,
+              "was_speaker": row.speaker, "was_source_start": row.source_start, "was_source_end": row.source_end,
+              "was_cue_start": row.cue_start, "was_cue_end": row.cue_end,
+              "was_content_start": row.content_start, "was_content_end": row.content_end}
+    for name, span in (("source", source), ("cue", cue), ("content", content)):
+        values[f"{name}_start"], values[f"{name}_end"] = span if span else (None, None)
+    pk = connection.execute(insert(claim_corrections).returning(claim_corrections.c.pk), values).scalar_one()
+    change = _change(kind, pk, source, cue, content)
+    if kind == "wrong-speaker":
+        change.update(_speaker_change(connection, speaker, doc.published))
 
-        def apply() -> None:
-            connection.execute(update(claim_table).where(c.doc_pk == doc_pk, c.seq == seq).values(**change))
+    def apply() -> None:
+        connection.execute(update(claim_table).where(c.doc_pk == doc_pk, c.seq == seq).values(**change))
 
-        summaries.recount(connection, [doc_pk], apply)
-        for speaker_pk in {row.speaker_pk, change.get("speaker_pk")} - {None}:
-            speakers._recount_speaker(connection, speaker_pk)
-        if kind == "not-a-claim":
-            a = claim_assignments.c
-            connection.execute(delete(claim_assignments).where(a.doc_pk == doc_pk, a.seq == seq))
-            _unpublish(connection, doc_pk, seq, by_pk, at)
+    summaries.recount(connection, [doc_pk], apply)
+    for speaker_pk in {row.speaker_pk, change.get("speaker_pk")} - {None}:
+        speakers._recount_speaker(connection, speaker_pk)
+    if kind == "not-a-claim":
+        a = claim_assignments.c
+        connection.execute(delete(claim_assignments).where(a.doc_pk == doc_pk, a.seq == seq))
+        _unpublish(connection, doc_pk, seq, by_pk, at)
     return Correction(pk=pk, claim=claim_key(doc.id, seq), kind=kind, by=by, at=at, note=note,
                       speaker=speaker, was_speaker=row.speaker, source=source, cue=cue, content=content,
                       was_source=_span(row.source_start, row.source_end), was_cue=(row.cue_start, row.cue_end),

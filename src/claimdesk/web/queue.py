@@ -185,8 +185,7 @@ def bulk(store: StoreDep, user: Reviewer, action: Annotated[str, Form(pattern="^
         raise HTTPException(400, f"at most {MAX_BULK} claims at once")
     try:
         if action == "not-a-claim":
-            for key in dict.fromkeys(claim):
-                desk.correct(store, key, "not-a-claim", by=user.name, note="bulk action from the queue")
+            desk.correct_many(store, claim, "not-a-claim", by=user.name, note="bulk action from the queue")
         else:
             who = (assignee.strip() or user.name) if action == "assign" else None
             if who is not None and who != user.name and not user.can("editor"):
