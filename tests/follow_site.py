@@ -1,7 +1,8 @@
 """A local web site for the poller's tests and soak benchmark: feeds and pages served on
 127.0.0.x with ETags, Last-Modified, 304s, 429s, slow and endless answers, and a log of
-every request (path, headers, when it started and ended), with the most requests it
-ever had in flight at once.
+every request (path, headers, status, when it started and ended), with the most requests it
+ever had in flight at once (from the request's arrival until its last bytes are handed to the
+socket).
 
 Each route is a function of the request handler returning (status, headers, body); a
 body may be an iterator of chunks (streamed without a Content-Length)."""
@@ -75,6 +76,16 @@ class Site:
                     site.requests.append(record)
                     site.in_flight += 1
                     site.most_in_flight = max(site.most_in_flight, site.in_flight)
+
+                def done() -> None:
+                    """The request stops counting as in flight when its last bytes are handed to the
+                    socket (no client can have read them before), not when this thread next runs: on a
+                    loaded machine that can be after the client's next request came in."""
+                    with site._lock:
+                        if not record.ended:
+                            site.in_flight -= 1
+                            record.ended = time.monotonic()
+
                 try:
                     route = site.routes.get(self.path.split("?")[0])
                     status, headers, body = route(self) if route else (404, {"Content-Type": "text/plain"}, b"not found")
@@ -85,19 +96,20 @@ class Site:
                     if isinstance(body, bytes):
                         self.send_header("Content-Length", str(len(body)))
                         self.end_headers()
+                        done()
                         self.wfile.write(body)
                     else:
                         self.send_header("Transfer-Encoding", "chunked")
                         self.end_headers()
                         for chunk in body:
                             self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                        done()
                         self.wfile.write(b"0\r\n\r\n")
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
                 finally:
-                    with site._lock:
-                        site.in_flight -= 1
-                        record.ended = time.monotonic()
+                    done()
+
 
             def log_message(self, *args) -> None:
                 pass

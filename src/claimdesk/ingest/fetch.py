@@ -88,6 +88,7 @@ def get(
                     "retry_after": response.headers.get("retry-after"),
                 }
                 if response.status_code in set(answered):
+                    _drain(response)
                     return Response(body=b"", **found)
                 if response.status_code >= 400 or response.status_code == 304:
                     raise ReadError(f"cannot fetch: HTTP {response.status_code} {response.reason_phrase}".rstrip())
@@ -164,6 +165,15 @@ def check_content_type(content_type: str | None, accept: Iterable[str]) -> None:
                                        or sub.endswith("-" + wanted))):
             return
     raise ReadError(f"cannot fetch: the answer is {declared}, not {' or '.join(accept)}")
+
+
+def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
+    """Read a small unwanted body (a 304's empty one, a 429's page), so the connection is kept for
+    the host's next request instead of dropped; a larger one is left and the connection closed."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) <= limit:
+        for _ in response.iter_raw():
+            pass
 
 
 def _read_body(response: httpx.Response, max_bytes: int, deadline: float, total_seconds: float) -> bytes:
