@@ -28,6 +28,7 @@ from claimdesk.store.schema import (
     review_publications,
     review_revisions,
     speaker_edits,
+    standing_claim,
 )
 from claimdesk.model import language_name
 from claimdesk.store.fts import fts5_query
@@ -247,11 +248,9 @@ def _published_with(rating: str):
 
 
 def standing() -> ColumnElement:
-    """A claim no reviewer marked "not a claim". Written ``rejected_pk + 0 IS NULL``, which
-    means the same: on the bare column SQLite's planner reads the review queue's index
-    (rejected_pk first) to count one article's claims, which walks every standing claim
-    of the store for each article, instead of the claims' primary key (doc_pk first)."""
-    return (claim_table.c.rejected_pk + 0).is_(None)
+    """A claim no reviewer marked "not a claim" (``schema.standing_claim``: written so that
+    SQLite counts one article's claims through the claims' primary key, not the queue's index)."""
+    return standing_claim()
 
 
 def _news_columns():
@@ -806,7 +805,7 @@ def speakers(store: Store, query: str | None = None, limit: int = 100) -> list[t
     """Speakers with their number of claims, most first; ``query`` keeps those whose name
     has it as a word or run of words (as the speaker filter matches)."""
     c = claim_table.c
-    conditions = [c.speaker.is_not(None), c.rejected_pk.is_(None)]
+    conditions = [c.speaker.is_not(None), standing()]
     if query and _normal_name(query):
         conditions.append(_said_by(query))
     with store._reading() as connection:
@@ -865,7 +864,7 @@ def same_claim_elsewhere(store: Store, article_id: str, seq: int, limit: int = 5
             return []
         rows = connection.execute(
             select(*_claim_columns()).join(documents, d.pk == c.doc_pk)
-            .where(or_(*wider), c.doc_pk != this.doc_pk, _latest_version(), c.rejected_pk.is_(None))
+            .where(or_(*wider), c.doc_pk != this.doc_pk, _latest_version(), standing())
             .order_by(*_newest_first(), c.seq).limit(_SAME_CLAIM_CANDIDATES)
         ).all()
     found = [_claim_ref(r) for r in rows if same_claim(this.content or "", r.content or "")]

@@ -157,7 +157,9 @@ def _now() -> str:
 
 
 def standing():
-    """A claim no reviewer marked "not a claim": the condition every list of claims carries."""
+    """A claim no reviewer marked "not a claim", on the bare column: the queue's pages are
+    read off its index (rejected_pk, check_worthiness, ...). Anywhere else, where one
+    article's or one speaker's claims are wanted, ``schema.standing_claim``."""
     return claim_table.c.rejected_pk.is_(None)
 
 

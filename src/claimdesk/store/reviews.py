@@ -39,6 +39,7 @@ from claimdesk.store.schema import (
     documents,
     sessions,
     signin_attempts,
+    standing_claim,
     users,
 )
 from claimdesk.store.schema import (
@@ -494,7 +495,7 @@ def _context_rows(connection: Connection, where, order_by, limit: int, offset: i
         .join(users, users.c.pk == r.reviewer_pk)
         .join(claim_table, and_(c.doc_pk == r.doc_pk, c.seq == r.seq))
         .join(documents, d.pk == r.doc_pk)
-        .where(where, c.rejected_pk.is_(None))  # a claim marked "not a claim" is never published
+        .where(where, standing_claim())  # a claim marked "not a claim" is never published
         .order_by(*order_by)
         .limit(limit)
         .offset(max(offset, 0))
@@ -577,7 +578,7 @@ def _make_review_states():
     return (select(d.id, r.seq, published_now.label("published"))
             .join(documents, d.pk == r.doc_pk)
             .join(claim_table, and_(claim_table.c.doc_pk == r.doc_pk, claim_table.c.seq == r.seq))
-            .where(d.id.in_(bindparam("ids", expanding=True)), _latest_revision(), claim_table.c.rejected_pk.is_(None)))
+            .where(d.id.in_(bindparam("ids", expanding=True)), _latest_revision(), standing_claim()))
 
 
 # built once: every news line and search page asks it (building it cost more than running it)
@@ -606,7 +607,7 @@ def speaker_ratings(store: Store, name: str) -> list[tuple[str, int]]:
             select(r.rating, func.count()).select_from(publications)
             .join(revisions, r.pk == p.revision_pk)
             .join(claim_table, and_(c.doc_pk == p.doc_pk, c.seq == p.seq))
-            .where(p.action == "published", _latest_event(), c.rejected_pk.is_(None),
+            .where(p.action == "published", _latest_event(), standing_claim(),
                    func.lower(c.speaker) == func.lower(" ".join(name.split())))
             .group_by(r.rating)).all()
     counts = dict(rows)
@@ -620,7 +621,7 @@ def _make_published_ratings():
             .join(documents, d.pk == p.doc_pk)
             .join(claim_table, and_(c.doc_pk == p.doc_pk, c.seq == p.seq))
             .where(d.id.in_(bindparam("ids", expanding=True)), p.action == "published", _latest_event(),
-                   c.rejected_pk.is_(None)))
+                   standing_claim()))
 
 
 _PUBLISHED_RATINGS = _make_published_ratings()

@@ -581,6 +581,15 @@ claim_corrections = ClaimCorrectionRow.__table__
 claim_assignments = ClaimAssignmentRow.__table__
 
 
+def standing_claim():
+    """A claim no reviewer marked "not a claim" (``claims.rejected_pk`` null), written
+    ``rejected_pk + 0 IS NULL``, which means the same: on the bare column SQLite's planner
+    reads the review queue's index (rejected_pk first) where one article's or one speaker's
+    claims were wanted, walking every standing claim of the store. The queue itself asks
+    the bare column (``store.queue``), to read its pages off that index."""
+    return (ClaimRow.__table__.c.rejected_pk + 0).is_(None)
+
+
 # -- followed sources (revision 0017, ``claimdesk.store.sources``, ``claimdesk.follow``) ----------
 
 

@@ -48,6 +48,7 @@ from claimdesk.store.schema import (
     removed_ranges,
     scope_counts,
     speakers as speakers_table,
+    standing_claim,
 )
 
 _HEX = frozenset("0123456789abcdef")
@@ -636,7 +637,7 @@ class Store:
             page = connection.execute(
                 select(claim_table)
                 .join(documents, d.pk == c.doc_pk)
-                .where(c.speaker.is_not(None), said_by, _latest_version(), c.rejected_pk.is_(None))
+                .where(c.speaker.is_not(None), said_by, _latest_version(), standing_claim())
                 .order_by(d.published.desc().nulls_last(), d.ingested_at.desc(), d.pk.desc(), c.seq)
                 .limit(limit)
                 .offset(max(offset, 0))

@@ -36,6 +36,7 @@ from claimdesk.store.schema import (
     person_articles,
     person_claims,
     person_counts,
+    standing_claim,
 )
 
 Key = tuple[str, str, str, str]  # kind, name, month, detail
@@ -145,7 +146,7 @@ def _stored_claim_rows(connection: Connection, doc_pk: int) -> list[dict]:
     d, c, e = documents.c, claim_table.c, entity_table.c
     doc = connection.execute(select(d.published, d.ingested_at).where(d.pk == doc_pk)).one()
     claims = connection.execute(select(c.seq, _speaker(), c.content_start, c.content_end)
-                                .where(c.doc_pk == doc_pk, c.rejected_pk.is_(None))).all()  # "not a claim" counts nowhere
+                                .where(c.doc_pk == doc_pk, standing_claim())).all()  # "not a claim" counts nowhere
     mentions = connection.execute(select(e.canonical, e.label, e.role, e.start, e.end).where(e.doc_pk == doc_pk)).all()
     return claim_rows(doc_pk, doc.published, doc.ingested_at, claims, mentions)
 
@@ -162,7 +163,7 @@ def stored_counts(connection: Connection, doc_pk: int) -> Counter[Key]:
     if doc is None:
         return Counter()
     claims = connection.execute(select(_speaker(), c.hedge, c.content_start, c.content_end)
-                                .where(c.doc_pk == doc_pk, c.rejected_pk.is_(None))).all()
+                                .where(c.doc_pk == doc_pk, standing_claim())).all()
     mentions = connection.execute(select(e.canonical, e.label, e.role, e.start, e.end).where(e.doc_pk == doc_pk)).all()
     return counts(doc.published, doc.outlet, claims, mentions)
 
