@@ -130,6 +130,7 @@ def test_a_claim_marked_not_a_claim_leaves_the_public_pages_and_can_be_restored(
     assert "asked not to be identified</mark>" not in article and "2 claims" in client(app).get("/").text
     signed_in = reviewer.get(claim_page).text
     assert "Marked <strong>not a claim</strong>" in signed_in and "a request for anonymity" in signed_in
+    assert 'class="review-form"' not in signed_in  # nothing to review until it is restored
     reviewer.post(claim_page + "/corrections", data={"csrf_token": form_token(signed_in), "kind": "restored"})
     assert client(app).get(claim_page).status_code == 200
 
