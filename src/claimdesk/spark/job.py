@@ -45,6 +45,9 @@ RUN_FILE = "_run.json"
 
 @dataclass
 class RunSummary:
+    """What a run did, from the job's accumulators (updated inside the stages' tasks: a task that
+    Spark runs again after a lost executor counts twice; the tables' rows are the exact record)."""
+
     manifest: str
     output: str
     warcs: int = 0
