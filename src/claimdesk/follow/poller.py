@@ -239,7 +239,7 @@ class Poller:
             if sitemap.is_index:
                 raise ReadError(f"a sitemap index of {len(sitemap.entries)} sitemaps: add the news sitemaps it "
                                 "lists as sources themselves")
-            return kind, [_Entry(_key(e.url), e.url, _when(e.published), None, e) for e in sitemap.entries]
+            return kind, [_Entry(_key(e.url), e.url, schedule.epoch(e.published), None, e) for e in sitemap.entries]
         items = list(read_bytes(data, url=response.url, fetched=response.fetched, max_bytes=self.settings.max_bytes,
                                 charset=charset_of(response.content_type)))
         docs = [self._as_source(source, d) for d in items if isinstance(d, RawDocument)]
@@ -250,7 +250,7 @@ class Poller:
             raise ReadError(cause)
         if kind == "page":
             return kind, [_Entry(_key("page:" + d.id), d.url, None, d) for d in docs]
-        return kind, [_Entry(_key(d.url or "text:" + d.id), d.url, _when(d.published), d) for d in docs]
+        return kind, [_Entry(_key(d.url or "text:" + d.id), d.url, schedule.epoch(d.published), d) for d in docs]
 
     def _unseen(self, source: state.Source, entries: list[_Entry]) -> list[_Entry]:
         """The entries not listed before, oldest first, at most ``max_new`` (the rest come next poll)."""
@@ -359,10 +359,6 @@ class Poller:
 
 def _key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _when(published: str | None) -> float | None:
-    return schedule.epoch(published)
 
 
 class Beside:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -105,25 +106,13 @@ def get(
         raise ReadError(f"cannot fetch: {err or type(err).__name__}") from None
 
 
-class _Borrowed:
-    """A caller's client, not closed on leaving the ``with``."""
-
-    def __init__(self, client: httpx.Client):
-        self.client = client
-
-    def __enter__(self) -> httpx.Client:
-        return self.client
-
-    def __exit__(self, *_exc) -> None:
-        pass
-
-
 def _client(client: httpx.Client | None, timeout: float):
+    """A new client (closed after the request), or the caller's (left open) with these limits."""
     if client is not None:
         client.max_redirects = MAX_REDIRECTS
         client.timeout = httpx.Timeout(timeout)
-        return _Borrowed(client)
-    return httpx.Client(max_redirects=MAX_REDIRECTS, timeout=timeout, trust_env=True)
+        return nullcontext(client)
+    return httpx.Client(max_redirects=MAX_REDIRECTS, timeout=timeout)
 
 
 def new_client(timeout: float = 20.0) -> httpx.Client:
