@@ -173,6 +173,7 @@ def main() -> None:
     for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         os.environ.pop(var, None)
 
+    machine = describe()  # the load at the start
     start = START - START % DAY  # midnight UTC
     warm_end, end = start + DAY, start + 2 * DAY  # the measured day
     drained = end + DAY  # polling goes on a day more (not counted), so late entries get their ingest time
@@ -277,7 +278,7 @@ def main() -> None:
         "rounds": rounds,
         "wall_s": round(wall, 1),
         "cpu_s": round(cpu, 1),
-        "machine": describe(),
+        "machine": machine,
     }
     for s in sites:
         s.close()

@@ -1136,7 +1136,8 @@ def follow_soak(r: dict) -> list[str]:
         f"| entries of the measured day never ingested | {r['missed_entries']} | |",
         f"| most requests in flight to one host at once | {r['most_in_flight_per_host']} | never 2: "
         f"{ok(r['most_in_flight_per_host'] <= 1)} |",
-        f"| peak memory (whole process: poller, store, the 10 servers) | {r['peak_rss_mib']} MiB "
+        f"| peak memory (the whole process: poller, store, and the benchmark's servers with their request logs) | "
+        f"{r['peak_rss_mib']} MiB "
         f"({r['rss_growth_mib']} MiB over the start) | |",
         "",
         "By kind of source (the mix is the benchmark's assumption: 3% wires, 10% busy sites, 32% regular, 30% slow, "
