@@ -207,6 +207,7 @@ def test_the_page_shows_polling_state_and_a_sparkline_without_scripts(app, store
                                                                 failures=2))
     state.record_items(store, source.pk, now, [state.Item(f"k{n}", f"https://wire.example/{n}", now, "new")
                                               for n in range(3)] + [state.Item("d", None, None, "duplicate")])
+    add_source(store, "https://blog.example/feed", name="Gone quiet", now=now - 10 * 86400)
     html = sign_in(app, "ed").get("/sources")
     assert html.status_code == 200
     text = html.text
@@ -215,6 +216,8 @@ def test_the_page_shows_polling_state_and_a_sparkline_without_scripts(app, store
     cells = re.findall(r"<td>(\d+)</td>", row)
     assert cells[:3] == ["503", "4", "3"]  # HTTP status, entries seen, new articles
     assert '<svg class="sparkline"' in text and "3 new articles in 30 days" in text
+    quiet = text[text.index("<strong>Gone quiet</strong>"):]
+    assert "silent for 10d" in quiet[:quiet.index("</tr>")] and "silent for" not in row[:row.index("</tr>")]
     assert "<script>" not in text.split("</head>")[1] and " style=" not in text and " onclick" not in text
     assert "content-security-policy" in html.headers
 
