@@ -34,7 +34,7 @@ from claimdesk.web.auth import SessionFirst, require_role
 from claimdesk.web.deps import get_store
 from claimdesk.web.highlight import Mark, highlight
 from claimdesk.web.render import environment, render
-from claimdesk.web.reviews import Seq
+from claimdesk.web.reviews import Seq, claim_statement
 from claimdesk.web.views import LineQuery
 
 router = APIRouter(route_class=SessionFirst)
@@ -124,7 +124,7 @@ def queue_page(request: Request, store: StoreDep, user: Reviewer, query: Annotat
     counts = desk.counts(store, user.name)
     assignees = [u.name for u in reviews.list_users(store) if u.can("reviewer")]
     return render(request, "queue.html", page=page, query=query, counts=counts, user=user, assignees=assignees,
-                  hedges=queries.HEDGES, cap=desk.COUNT_CAP,
+                  hedges=queries.HEDGES, cap=desk.COUNT_CAP, statement=claim_statement,
                   params=lambda **changed: queue_params(query, **changed), sentence=sentence_html,
                   propagations=_pending_propagations(store) if query.view == "drafts" else [],
                   here="/queue?" + queue_params(query))

@@ -61,7 +61,7 @@ def claim_url(base_url: str, key: str) -> str:
     return base_url.rstrip("/") + links.claim_url(article_id, seq)
 
 
-def _claim_text(content: str) -> str:
+def claim_statement(content: str) -> str:
     """The claim as a statement: the content span without its complementiser ("that ...")."""
     text = " ".join(content.split())
     if text[:5].lower() == "that " and len(text) > 5:
@@ -99,7 +99,7 @@ def claim_review(reviewed: ReviewedClaim, *, base_url: str, organisation: str = 
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": claim_url(base, review.claim),
-        "claimReviewed": _claim_text(reviewed.claim),
+        "claimReviewed": claim_statement(reviewed.claim),
         "itemReviewed": item,
         "reviewRating": rating,
         "author": {"@type": "Organization", "name": organisation, "url": base + "/"},
@@ -343,7 +343,7 @@ def review_entries(items: list[ReviewedClaim], base: str) -> list[feeds.Entry]:
         review = reviewed.review
         url = claim_url(base, review.claim)
         who = f"{reviewed.speaker}: " if reviewed.speaker else ""
-        claim = _claim_text(reviewed.claim)
+        claim = claim_statement(reviewed.claim)
         summary = f"{review.rating}. {who}“{claim}”"
         if reviewed.outlet:
             summary += f" ({reviewed.outlet})"
