@@ -1271,7 +1271,7 @@ def web_queue(r: dict) -> list[str]:
         out.append(f"| {kind} | {r['single_client'][kind]['p50_ms']} ms | {x['p50_ms']} ms | {x['p95_ms']} ms | "
                    f"{'' if ratio is None else f'{ratio:.2f}x'} | {x['errors']} | {r['load_before_each_kind'][kind]} |")
     met = "under" if r["queue_under_target"] else "NOT under"
-    out += ["", f"The queue's p95 is {met} the target in every kind. Totals are counted up to 10,000 (\"10,000+\"): "
+    out += ["", f"The queue's p95 is {met} the target in every kind. Totals are counted up to 1,000 (\"1,000+\"): "
             "an exact count of a large store's unreviewed claims would read all of them on every page."]
     return out
 

@@ -35,7 +35,7 @@ from claimdesk.web.deps import get_store
 from claimdesk.web.highlight import Mark, highlight
 from claimdesk.web.render import environment, render
 from claimdesk.web.reviews import Seq, claim_statement
-from claimdesk.web.views import LineQuery
+from claimdesk.web.views import LineQuery, speaker_names
 
 router = APIRouter(route_class=SessionFirst)
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -77,10 +77,12 @@ def _queue_query(encoded: str | None) -> QueueQuery:
 def _page(store: Store, query: QueueQuery, user: User, page: int | None = None, page_size: int = desk.QUEUE_PAGE_SIZE):
     filters = query.filters()
     page = page or query.page
+    speakers = speaker_names(store) if query.speaker else None  # the desk keeps them (views._cached)
     if query.view == "drafts":
-        return desk.drafts(store, filters, page=page, page_size=page_size)
+        return desk.drafts(store, filters, page=page, page_size=page_size, speakers=speakers)
     assigned = user.name if query.view == "mine" else None
-    return desk.queue(store, filters, assigned=assigned, include_low=query.low, page=page, page_size=page_size)
+    return desk.queue(store, filters, assigned=assigned, include_low=query.low, page=page, page_size=page_size,
+                      speakers=speakers)
 
 
 def sentence_html(item: desk.QueueItem):
