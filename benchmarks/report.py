@@ -635,27 +635,37 @@ def web_latency(r: dict) -> list[str]:
 
 def web_export(r: dict) -> list[str]:
     rows = [f"| {int(size):,} | {v['median_seconds']:.2f} | {v['claims_per_second']:,} | {v['news_line_pages']:.0f} | "
-            f"{v['mib']:.1f} | {v['rss_growth_mib_median']:.1f} | {v['rss_growth_mib_max']:.1f} |"
+            f"{v['mib']:.1f} | {v['rss_growth_mib_median']:.1f} | {v['rss_growth_mib_cold']:.1f} | "
+            f"{v['file_growth_mib_cold']:.1f} |"
             for size, v in r["summary"].items()]
+    store = r.get("store", {})
+    made = (f"{store['stored_by_builder']:,} articles stored by web_latency's builder, {store['copied']:,} SQL copies of "
+            "them (their own ids, URLs and dates)" if store.get("copied") else "web_latency's builder")
     return [
         f"## Desk exports: a CSV of claims from the {r['articles']:,}-article store",
         "",
         "`python benchmarks/web_export.py --db /tmp/claimdesk-web-bench.db --json benchmarks/results/web_export.json`"
-        " (web_latency's store)",
+        " (web_latency's store; `--copies-from N` on a busy machine)",
         "",
+        f"The store: {made}; {store.get('reviews', 0):,} published reviews, one claim in a hundred marked not a claim. "
         f"`/export/claims.csv?limit=N` downloaded to the end by one httpx client from {r.get('server', 'claimdesk serve')}, "
         f"{r['repeats']} times per size (median). The anchor, measured in the same run between the downloads: "
         f"one rendered news line page, {r['anchor_news_line_ms']:.0f} ms (median); 'news line pages' is the export's time "
-        "in those. Memory: the server's peak VmRSS during the download minus just before it (sampled every 5 ms). "
+        "in those. Memory: the server's peak anonymous resident memory during the download minus just before it "
+        "(sampled every 5 ms), the median of the repeats and the first (cold: a server just started, whose SQLite page "
+        "cache, at most 64 MiB a connection, fills); the database file is memory-mapped, so the pages of it an export "
+        "reads are resident too (file-backed, the OS's cache of the file, not held by the export). "
         f"Load average at start: {r.get('load_average_at_start')}, at end: {r.get('load_average_at_end')}.",
         "",
-        "| claims | seconds | claims/s | news line pages | CSV MiB | RSS growth MiB (median) | RSS growth MiB (max) |",
-        "|---|---|---|---|---|---|---|",
+        "| claims | seconds | claims/s | news line pages | CSV MiB | heap growth MiB (median) | heap growth MiB (cold) "
+        "| file-backed growth MiB (cold) |",
+        "|---|---|---|---|---|---|---|---|",
         *rows,
         "",
-        (f"Memory flat: no larger export grew the server more than {r['flat_mib']:.0f} MiB beyond the smallest."
-         if r["memory_flat"] else f"**Memory not flat**: a larger export grew the server more than {r['flat_mib']:.0f} MiB "
-                                  "beyond the smallest."),
+        (f"Memory flat: no larger export grew the server's heap more than {r['flat_mib']:.0f} MiB beyond the smallest "
+         "(medians)." if r["memory_flat"] else
+         f"**Memory not flat**: a larger export grew the server's heap more than {r['flat_mib']:.0f} MiB beyond the "
+         "smallest (medians)."),
         "",
     ]
 
