@@ -174,7 +174,8 @@ class ClaimRow(Base):
         Index("ix_claims_speaker_lower_doc", func.lower(speaker), "doc_pk", "hedge"),
         Index("ix_claims_hedge_doc", "hedge", "doc_pk"),
         # the review queue: standing claims, most check-worthy first, then newest article (revision 0019)
-        Index("ix_claims_queue", "rejected_pk", check_worthiness.desc(), doc_pk.desc(), "seq"),
+        Index("ix_claims_queue", "rejected_pk", check_worthiness.desc(), doc_pk.desc(), "seq", "confidence"),
+        Index("ix_claims_hedge_queue", "hedge", check_worthiness.desc(), doc_pk.desc(), "seq"),  # the queue by hedge
     )
 
 

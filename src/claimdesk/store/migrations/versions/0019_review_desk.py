@@ -78,10 +78,15 @@ def upgrade() -> None:
     op.create_index(op.f("ix_claim_assignments_assignee_pk"), "claim_assignments", ["assignee_pk"])
     # the queue: standing claims, most check-worthy first, newest article first among equals
     # (the queue's ORDER BY, so that a page is read off the index without sorting)
-    op.create_index("ix_claims_queue", "claims", ["rejected_pk", sa.text("check_worthiness DESC"), sa.text("doc_pk DESC"), "seq"])
+    # (confidence last: the queue leaves out low-confidence claims without reading their rows)
+    op.create_index("ix_claims_queue", "claims",
+                    ["rejected_pk", sa.text("check_worthiness DESC"), sa.text("doc_pk DESC"), "seq", "confidence"])
+    # the queue narrowed to a hedge, in the same order (a hedge's claims are tens of thousands)
+    op.create_index("ix_claims_hedge_queue", "claims", ["hedge", sa.text("check_worthiness DESC"), sa.text("doc_pk DESC"), "seq"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_claims_hedge_queue", table_name="claims")
     op.drop_index("ix_claims_queue", table_name="claims")
     op.drop_index(op.f("ix_claim_assignments_assignee_pk"), table_name="claim_assignments")
     op.drop_table("claim_assignments")
