@@ -304,10 +304,15 @@ def drafts(store: Store, filters: NewsFilters = NewsFilters(), *, page: int = 1,
     return QueuePage(items, len(ordered), page, page_size, "drafts", filters)
 
 
-def counts(store: Store, user: str | None = None) -> dict[str, int]:
-    """How many claims wait in each list: unreviewed, mine (assigned to ``user``, unreviewed), drafts."""
-    found = {"unreviewed": queue(store, page_size=1).total, "drafts": drafts(store, page_size=1).total}
-    if user is not None:
+def counts(store: Store, user: str | None = None, **known: int) -> dict[str, int]:
+    """How many claims wait in each list (up to ``COUNT_CAP``): unreviewed, mine (assigned to
+    ``user``, unreviewed), drafts. ``known``: totals the caller has counted already."""
+    found = dict(known)
+    if "unreviewed" not in found:
+        found["unreviewed"] = queue(store, page_size=1).total
+    if "drafts" not in found:
+        found["drafts"] = drafts(store, page_size=1).total
+    if user is not None and "mine" not in found:
         found["mine"] = queue(store, assigned=user, page_size=1).total
     return found
 

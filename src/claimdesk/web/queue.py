@@ -123,7 +123,9 @@ def queue_page(request: Request, store: StoreDep, user: Reviewer, query: Annotat
     page = _page(store, query, user)
     if query.page > page.pages and not page.capped:
         raise HTTPException(404, f"the queue has {page.pages} page{'s' if page.pages > 1 else ''}")
-    counts = desk.counts(store, user.name)
+    # the tabs count each list unfiltered; the list shown, unfiltered, was just counted
+    known = {query.view: page.total} if not query.filters().active() and not query.low else {}
+    counts = desk.counts(store, user.name, **known)
     assignees = [u.name for u in reviews.list_users(store) if u.can("reviewer")]
     return render(request, "queue.html", page=page, query=query, counts=counts, user=user, assignees=assignees,
                   hedges=queries.HEDGES, cap=desk.COUNT_CAP, statement=claim_statement,
