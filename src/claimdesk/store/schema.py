@@ -176,6 +176,7 @@ class ClaimRow(Base):
         # the review queue: standing claims, most check-worthy first, then newest article (revision 0019)
         Index("ix_claims_queue", "rejected_pk", check_worthiness.desc(), doc_pk.desc(), "seq", "confidence"),
         Index("ix_claims_hedge_queue", "hedge", check_worthiness.desc(), doc_pk.desc(), "seq"),  # the queue by hedge
+        Index("ix_claims_speaker_queue", func.lower(speaker), check_worthiness.desc(), doc_pk.desc(), "seq"),  # by speaker
     )
 
 

@@ -81,11 +81,15 @@ def upgrade() -> None:
     # (confidence last: the queue leaves out low-confidence claims without reading their rows)
     op.create_index("ix_claims_queue", "claims",
                     ["rejected_pk", sa.text("check_worthiness DESC"), sa.text("doc_pk DESC"), "seq", "confidence"])
-    # the queue narrowed to a hedge, in the same order (a hedge's claims are tens of thousands)
+    # the queue narrowed to a hedge or a speaker, in the same order (a hedge's claims are tens of
+    # thousands, a much quoted speaker's thousands)
     op.create_index("ix_claims_hedge_queue", "claims", ["hedge", sa.text("check_worthiness DESC"), sa.text("doc_pk DESC"), "seq"])
+    op.create_index("ix_claims_speaker_queue", "claims",
+                    [sa.text("lower(speaker)"), sa.text("check_worthiness DESC"), sa.text("doc_pk DESC"), "seq"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_claims_speaker_queue", table_name="claims")
     op.drop_index("ix_claims_hedge_queue", table_name="claims")
     op.drop_index("ix_claims_queue", table_name="claims")
     op.drop_index(op.f("ix_claim_assignments_assignee_pk"), table_name="claim_assignments")
