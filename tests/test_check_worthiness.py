@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from claimdesk.analyze import checkworthiness as cw
+from claimdesk.analyze import checkworthiness_context as context
 from claimdesk.analyze.skops_weights import ALLOWED_PREFIXES
 from claimdesk.cli import app
 
@@ -36,7 +38,7 @@ def test_shipped_weights_load_without_untrusted_types():
     path = cw.WEIGHTS / cw.WEIGHTS_FILE
     assert not [t for t in sio.get_untrusted_types(file=path) if not t.startswith(ALLOWED_PREFIXES)]
     model = cw.load_weights()
-    assert model.tfidf_lr is not None and model.embedding_lr is not None
+    assert model.tfidf_lr is not None and model.embedding_lr is not None and model.stacker is not None
     assert (cw.WEIGHTS / "provenance.json").exists()
 
 
@@ -54,6 +56,49 @@ def test_scores_do_not_depend_on_the_batch():
     alone = cw.score([CLAIM])[0]
     batched = cw.score([THANKS, CLAIM, "Good evening."])[1]
     assert alone == pytest.approx(batched, abs=1e-4)
+
+
+def _features(texts, speakers):
+    n = len(texts)
+    zeros = np.zeros((n, 2))
+    return dict(zip(context.NAMES, context.document_features(np.linspace(0.1, 0.9, n), np.linspace(0.2, 0.8, n),
+                                                            texts, speakers, zeros, zeros).T))
+
+
+def test_document_features_tell_a_moderator_from_a_candidate():
+    texts = ["Good evening.", "What would you do about jobs?", CLAIM, "We doubled exports.", "Why?"]
+    speakers = ["HOLT", "HOLT", "TRUMP", "TRUMP", "MODERATOR"]
+    f = _features(texts, speakers)
+    assert list(f["speaker_questions"]) == [0.5, 0.5, 0.0, 0.0, 1.0]  # moderators ask
+    assert list(f["speaker_role"]) == [0, 0, 0, 0, 1]  # a role named, not a person
+    assert list(f["turn_start"]) == [1, 0, 1, 0, 1]
+    assert f["speaker_share"][0] == pytest.approx(0.4)
+    assert f["prev_rank"][0] == 0 and f["next_rank"][-1] == 0  # nothing beyond the document's ends
+    unknown = _features(texts, None)  # a news article whose claims have no attributed speaker: one speaker
+    assert set(unknown["speaker_share"]) == {1.0} and set(unknown["speaker_role"]) == {0.0}
+
+
+def test_group_folds_keep_a_group_on_one_side_and_share_the_positives():
+    groups = [g for g in range(6) for _ in range(10)]
+    labels = [int(i % 10 == 0 and g < 3) for i, g in enumerate(groups)]
+    folds = cw.group_folds(groups, labels, 3)
+    assert sorted(g for f in folds for g in f) == list(range(6))
+    assert all(sum(labels[i] for i, g in enumerate(groups) if g in f) == 1 for f in folds)
+
+
+def test_in_a_transcript_a_candidates_claim_outranks_the_moderators_lines():
+    texts = ["Good evening and welcome to the debate.", "Thank you all for being here.",
+             "Senator, what would you do about unemployment?",
+             "Unemployment fell to 4.1 percent last year, the lowest rate since 2000.",
+             "We have doubled the number of troops in Afghanistan since 2009.",
+             "Thank you, Senator. Let's move on."]
+    speakers = ["HOLT", "HOLT", "HOLT", "CLINTON", "CLINTON", "HOLT"]
+    scores = cw.score(texts, speakers=speakers, document=True)
+    assert len(scores) == len(texts) and all(0.0 <= s <= 1.0 for s in scores)
+    assert min(scores[3], scores[4]) > max(scores[0], scores[1], scores[2], scores[5])
+    assert cw.score(texts, document=True) != scores  # the speakers count
+    with pytest.raises(ValueError, match="document=True"):
+        cw.score(texts, speakers=speakers)
 
 
 def test_command_writes_one_line_per_sentence_and_reports_bad_lines(tmp_path):

@@ -322,34 +322,30 @@ def headline_check(pairs_file: Annotated[str, typer.Argument(metavar="PAIRS.json
 
 
 @app.command("check-worthiness")
-def check_worthiness(transcript: Annotated[str, typer.Argument(metavar="TRANSCRIPT.tsv", help="CheckThat task 5 TSV: line_number, speaker, text[, label], with or without a header row; - for stdin.")],
-                     batch: Annotated[int, typer.Option(min=1, help="Sentences per embedding batch.")] = 256) -> None:
+def check_worthiness(transcript: Annotated[str, typer.Argument(metavar="TRANSCRIPT.tsv", help="CheckThat task 5 TSV: line_number, speaker, text[, label], with or without a header row; - for stdin.")]) -> None:
     """Score each sentence's check-worthiness with the model the review queue uses: `line_number<TAB>score` per line.
 
+    The file is one document: each sentence is scored with its neighbours and its speaker.
     A bad line is reported on stderr with its file and line and skipped; exit 1 when any line was bad.
     """
     from .analyze import checkworthiness as cw
 
     stream, name = _open_lines(transcript)
     failed = False
-    rows: list[tuple[int, str]] = []
+    rows: list[tuple[int, str, str]] = []
     with stream:
         for number, line in enumerate(stream, 1):
             if not line.strip() or (number == 1 and cw.is_header(line)):
                 continue
             try:
-                line_number, _speaker, text, _label = cw.parse_line(line)
+                line_number, speaker, text, _label = cw.parse_line(line)
             except ValueError as e:
                 failed = True
                 err.print(f"error: {name}:{number}: {e}", style="red", highlight=False, markup=False)
                 continue
-            rows.append((line_number, text))
-    texts = [text for _, text in rows]
-    previous = cw.previous_texts(texts)
-    for i in range(0, len(rows), batch):
-        scores = cw.score(texts[i:i + batch], previous[i:i + batch])
-        sys.stdout.write("".join(f"{n}\t{s:.6f}\n" for (n, _), s in zip(rows[i:i + batch], scores)))
-        sys.stdout.flush()
+            rows.append((line_number, speaker, text))
+    scores = cw.score([text for _, _, text in rows], speakers=[speaker for _, speaker, _ in rows], document=True)
+    sys.stdout.write("".join(f"{n}\t{s:.6f}\n" for (n, _, _), s in zip(rows, scores)))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -358,13 +354,18 @@ def score_claims(db: DbOption = None,
                  everything: Annotated[bool, typer.Option("--all", help="Score every claim again (after the model changed).")] = False) -> None:
     """Give the stored claims their check-worthiness score, which ranks the review queue:
     those stored before claims were scored, or all of them with --all."""
+    from itertools import groupby
+
     from .analyze import checkworthiness as cw
     from .store import queue as work
 
     done = 0
     with _read_store(db) as store:
         for batch in work.claims_to_score(store, everything=everything):
-            work.set_scores(store, [(d, s, v) for (d, s, _), v in zip(batch, cw.score([t for _, _, t in batch]))])
+            values: list[float] = []  # an article's claims are scored as one document, as at analysis
+            for _, rows in groupby(batch, key=lambda row: row[0]):
+                values += cw.score([t for _, _, t in rows], document=True)
+            work.set_scores(store, [(d, s, v) for (d, s, _), v in zip(batch, values)])
             done += len(batch)
             err.print(f"{done} claims scored", highlight=False)
     out.print(f"{done} claim{'' if done == 1 else 's'} scored", highlight=False)

@@ -154,18 +154,19 @@ def _analyze_batch(pending: list[tuple[Article, Doc]]) -> Iterator[Analysis]:
 
 
 def _score_check_worthiness(analyses: list[Analysis]) -> None:
-    """Every claim's check-worthiness (``checkworthiness.score``), one batch for the whole
-    batch of articles: the score reads what the claim says (its content)."""
+    """Every claim's check-worthiness (``checkworthiness.score``), an article's claims as one
+    document: the score reads what each claim says (its content), its speaker and its
+    neighbouring claims, as ``claimdesk check-worthiness`` reads a transcript."""
     from dataclasses import replace
 
     from .checkworthiness import score
 
-    claims = [(a, i, c) for a in analyses for i, c in enumerate(a.claims)]
-    if not claims:
-        return
-    texts = [c.content.of(a.article.raw.text) for a, _, c in claims]
-    for (analysis, i, claim), value in zip(claims, score(texts), strict=True):
-        analysis.claims[i] = replace(claim, check_worthiness=round(float(value), 4))
+    for a in analyses:
+        if not a.claims:
+            continue
+        texts = [c.content.of(a.article.raw.text) for c in a.claims]
+        values = score(texts, speakers=[c.speaker for c in a.claims], document=True)
+        a.claims[:] = [replace(c, check_worthiness=round(float(v), 4)) for c, v in zip(a.claims, values, strict=True)]
 
 
 registry.register("en", analyze_english)

@@ -2,22 +2,31 @@
 
 Trained on CLEF 2020 CheckThat! task 5 (sentences of US political debates and
 speeches, labelled by PolitiFact's choices of what to check; see
-``checkworthiness_weights/provenance.json``).  The score ranks claims for review: it is
-the mean of two class-weighted logistic regressions' probabilities (one over word n-grams,
-one over MiniLM sentence embeddings, both with a few surface cues): together they rank
-better than either alone in grouped cross-validation (MAP 0.117 against 0.104 and 0.095,
-``benchmarks/check_worthiness.py``), and sentence embeddings carry over to the wording of
-news claims where debate n-grams alone would not.  It is not a calibrated probability
-(class weighting lifts every score); use it to order, not to threshold.  Nearly all of
-its cost is the MiniLM embedding (14 ms of CPU a sentence, measured on a loaded machine).
+``checkworthiness_weights/provenance.json``).  Two stages:
 
-The next engineer wiring it into ingest or the queue calls::
+1. sentence models: two class-weighted logistic regressions, one over word n-grams, one
+   over MiniLM sentence embeddings, both with a few surface cues (numbers, names,
+   comparisons, thanks...).  Alone, their mean probability ranks a sentence by itself.
+2. a document model (``document=True``): a logistic regression over the sentence models'
+   scores, the neighbours' scores, the speaker (role names, how often they ask, how
+   checkable their other sentences are) and the closeness to claims fact-checkers
+   checked (``checkworthiness_context``), trained on the sentence models' out-of-fold
+   scores.  Fact-checkers pick sentences in context, and it ranks better in grouped
+   cross-validation (``benchmarks/check_worthiness.py``, figures in BENCHMARKS.md).
+
+Scores order claims for review; they are not calibrated probabilities (class weighting
+lifts every score), so use them to order, not to threshold.  Nearly all of the cost is
+the MiniLM embedding (about 14 ms of CPU a sentence; the rest is under 1 ms).
+
+The review queue scores one article's claims at a time, in reading order, with each
+claim's attributed speaker (None where unknown)::
 
     from claimdesk.analyze import checkworthiness
-    checkworthiness.score(["Unemployment fell to 4.1 percent last year.", ...])  # -> [0.93, ...]
+    checkworthiness.score(claim_texts, speakers=claim_speakers, document=True)  # -> [0.93, ...]
 
-in batches (one embedding batch per call); ``previous`` is accepted for models trained
-with context and ignored by the shipped one.
+``score(texts)`` alone scores each text by itself with the sentence models (its result
+does not depend on the rest of the batch); ``previous`` is accepted for models trained
+with the previous sentence's embedding and ignored by the shipped one.
 """
 
 from __future__ import annotations
@@ -30,6 +39,8 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
+
+from . import checkworthiness_context as context
 
 WEIGHTS = Path(__file__).resolve().parent / "checkworthiness_weights"
 WEIGHTS_FILE = "checkworthiness.skops"
@@ -46,7 +57,11 @@ DEFAULTS: dict[str, Any] = {
     "embedding_C": 1.0,
     "ngram_range": [1, 2],
     "min_df": 2,
+    "document": False,  # a second stage over the sentence scores in their document (checkworthiness_context)
+    "inner_folds": 3,  # transcripts split this many ways for the out-of-fold scores the second stage learns from
 }
+# The shipped configuration; DEFAULTS alone is the sentence models, as the benchmark's other candidates use them.
+SHIPPED: dict[str, Any] = {**DEFAULTS, "document": True}
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -136,6 +151,8 @@ class CheckWorthiness:
     hand_lr: Any = None  # only when neither n-grams nor embeddings are used
     positives: Any = None  # unit embeddings of the check-worthy training sentences ("nearest")
     positive_groups: Any = None  # their transcripts, so a training sentence is not its own neighbour
+    verified: Any = None  # unit embeddings of claims fact-checkers verified (float16), for the document model
+    stacker: Any = None  # the document model: StandardScaler + LogisticRegression over context.NAMES
     meta: dict = field(default_factory=dict)
 
     def _blocks(self) -> set[str]:
@@ -174,11 +191,10 @@ class CheckWorthiness:
             x = sparse.hstack([x, sparse.csr_matrix(self.scaler.transform(hand))]).tocsr()
         return x
 
-    def proba(self, texts: Sequence[str], previous: Sequence[str] | None = None, embed: Embed | None = None) -> np.ndarray:
-        """Mean probability of the fitted models, one per sentence."""
+    def block_proba(self, texts: Sequence[str], previous: Sequence[str] | None = None,
+                    embed: Embed | None = None) -> list[np.ndarray]:
+        """Each fitted sentence model's probability per sentence (n-grams first, then embeddings)."""
         texts = [t or "" for t in texts]
-        if not texts:
-            return np.zeros(0)
         hand = self._hand(texts, previous)
         ps = []
         if self.tfidf_lr is not None:
@@ -187,7 +203,33 @@ class CheckWorthiness:
             ps.append(self.embedding_lr.predict_proba(self._dense(texts, previous, embed, hand))[:, 1])
         if self.hand_lr is not None:
             ps.append(self.hand_lr.predict_proba(hand)[:, 1])
-        return np.clip(np.mean(ps, axis=0), 0.0, 1.0)
+        return ps
+
+    def proba(self, texts: Sequence[str], previous: Sequence[str] | None = None, embed: Embed | None = None) -> np.ndarray:
+        """Mean probability of the sentence models, one per sentence, each sentence alone."""
+        if not len(texts):
+            return np.zeros(0)
+        return np.clip(np.mean(self.block_proba(texts, previous, embed), axis=0), 0.0, 1.0)
+
+    def document_rows(self, blocks: list[np.ndarray], texts: Sequence[str], speakers, embed: Embed,
+                      group: int | None = None) -> np.ndarray:
+        """The document model's features for one document (``group``: its training transcript, hidden from "nearest")."""
+        emb = embed([t or "" for t in texts])
+        exclude = None if group is None else np.broadcast_to(self.positive_groups[None, :] == group,
+                                                             (len(texts), len(self.positive_groups))).copy()
+        return context.document_features(blocks[0], blocks[1], texts, speakers,
+                                         context.nearest(emb, self.positives, exclude),
+                                         context.nearest(emb, self.verified))
+
+    def proba_document(self, texts: Sequence[str], speakers: Sequence[str | None] | None = None,
+                       embed: Embed | None = None) -> np.ndarray:
+        """The document model's score per sentence of one document (sentences in reading order)."""
+        if not len(texts):
+            return np.zeros(0)
+        if self.stacker is None:
+            raise ValueError("this model was trained without the document stage")
+        rows = self.document_rows(self.block_proba(texts, None, embed), texts, speakers, embed)
+        return self.stacker.predict_proba(rows)[:, 1]
 
 
 def _vectorizer(cfg: dict):
@@ -203,17 +245,72 @@ def _lr(C: float, solver: str = "lbfgs"):
     return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, solver=solver)
 
 
+def group_folds(groups: Sequence[int], labels: Sequence[int], k: int) -> list[list[int]]:
+    """Group ids per fold, dealt round-robin in order of their number of positives (ties by id).
+
+    Every fold gets a share of the rare positives, which sklearn's GroupKFold (balancing
+    sentences) does not promise.
+    """
+    pos: dict[int, int] = {}
+    for g, y in zip(groups, labels):
+        pos[g] = pos.get(g, 0) + int(y)
+    order = sorted(pos, key=lambda g: (-pos[g], g))
+    return [sorted(order[f::k]) for f in range(k)]
+
+
+def _documents(groups: Sequence[int]) -> dict[int, np.ndarray]:
+    """Row indices of each group, in input order (the reading order of its document)."""
+    out: dict[int, list[int]] = {}
+    for i, g in enumerate(groups):
+        out.setdefault(g, []).append(i)
+    return {g: np.asarray(ix) for g, ix in out.items()}
+
+
+def _fit_document_stage(model: CheckWorthiness, texts: list[str], y: np.ndarray, embed: Embed, previous,
+                        cfg: dict, groups: Sequence[int], speakers) -> None:
+    """Fit the document model on out-of-fold sentence scores: sentence models fitted without each document's transcripts.
+
+    Scores of a sentence model on its own training sentences are overconfident; the
+    document model must learn from scores like those it will see on new text.
+    """
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    docs = _documents(groups)
+    sentence_cfg = {**cfg, "document": False}
+    oof: dict[int, list[np.ndarray]] = {}
+    for fold in group_folds(groups, y, cfg["inner_folds"]):
+        held = np.isin(np.asarray(groups), fold)
+        sub = train([t for t, h in zip(texts, held) if not h], y[~held], embed,
+                    None if previous is None else [p for p, h in zip(previous, held) if not h], sentence_cfg,
+                    [g for g, h in zip(groups, held) if not h])
+        for g in fold:
+            ix = docs[g]
+            oof[g] = sub.block_proba([texts[i] for i in ix], None if previous is None else [previous[i] for i in ix], embed)
+    model.positives = embed([t for t, lab in zip(texts, y) if lab == 1]).astype(np.float32)
+    model.positive_groups = np.asarray(groups)[y == 1].astype(np.int64)
+    rows = [model.document_rows(oof[g], [texts[i] for i in ix], None if speakers is None else [speakers[i] for i in ix],
+                                embed, group=g) for g, ix in docs.items()]
+    order = np.concatenate(list(docs.values()))
+    model.stacker = make_pipeline(StandardScaler(), _lr(1.0)).fit(np.vstack(rows), y[order])
+
+
 def train(texts: Sequence[str], labels: Sequence[int], embed: Embed | None = None,
           previous: Sequence[str] | None = None, config: dict | None = None,
-          groups: Sequence[int] | None = None) -> CheckWorthiness:
+          groups: Sequence[int] | None = None, speakers: Sequence[str | None] | None = None,
+          verified: np.ndarray | None = None) -> CheckWorthiness:
     """Fit the model on labelled sentences; the one code path for cross-validation and shipping.
 
-    ``groups`` (the transcript of each sentence) is needed by the "nearest" feature only.
+    ``groups`` (the transcript of each sentence, sentences of a transcript in reading
+    order) is needed by the "nearest" feature and the document stage; ``speakers`` and
+    ``verified`` (unit embeddings of claims fact-checkers verified) by the document stage.
     """
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     cfg = {**DEFAULTS, **(config or {})}
+    if cfg["document"] and (groups is None or embed is None or set(cfg["blocks"]) < {"tfidf", "embedding"}):
+        raise ValueError("the document stage needs both sentence models, embeddings and each sentence's transcript")
     texts = [t or "" for t in texts]
     y = np.asarray(labels, dtype=int)
     model = CheckWorthiness(cfg)
@@ -235,6 +332,9 @@ def train(texts: Sequence[str], labels: Sequence[int], embed: Embed | None = Non
         model.embedding_lr.fit(model._dense(texts, previous, embed, hand, groups), y)
     if not blocks & {"tfidf", "embedding"}:
         model.hand_lr = make_pipeline(StandardScaler(), _lr(1.0)).fit(hand, y)
+    if cfg["document"]:
+        model.verified = None if verified is None else np.asarray(verified, dtype=np.float16)
+        _fit_document_stage(model, texts, y, embed, previous, cfg, groups, speakers)
     return model
 
 
@@ -242,6 +342,8 @@ def train(texts: Sequence[str], labels: Sequence[int], embed: Embed | None = Non
 def save(model: CheckWorthiness, out_dir: Path = WEIGHTS) -> Path:
     import gzip
     import json
+
+    import zipfile
 
     import skops.io as sio
 
@@ -255,7 +357,9 @@ def save(model: CheckWorthiness, out_dir: Path = WEIGHTS) -> Path:
     path = out_dir / WEIGHTS_FILE
     sio.dump({"config": model.config, "hand_features": list(HAND_NAMES), "scaler": model.scaler,
               "tfidf_lr": model.tfidf_lr, "embedding_lr": model.embedding_lr, "hand_lr": model.hand_lr,
-              "positives": model.positives, "positive_groups": model.positive_groups}, path)
+              "positives": model.positives, "positive_groups": model.positive_groups,
+              "verified": model.verified, "stacker": model.stacker, "document_features": list(context.NAMES)},
+             path, compression=zipfile.ZIP_DEFLATED)
     return path
 
 
@@ -268,11 +372,12 @@ def load_weights(weights_dir: Path = WEIGHTS) -> CheckWorthiness:
 
     path = Path(weights_dir) / WEIGHTS_FILE
     obj = load_trusted(path)
-    if list(obj["hand_features"]) != list(HAND_NAMES):
-        raise ValueError(f"{path}: weights were trained for other surface features; retrain")
+    if list(obj["hand_features"]) != list(HAND_NAMES) or list(obj.get("document_features", context.NAMES)) != list(context.NAMES):
+        raise ValueError(f"{path}: weights were trained for other surface or document features; retrain")
     model = CheckWorthiness({**DEFAULTS, **obj["config"]}, scaler=obj["scaler"], tfidf_lr=obj["tfidf_lr"],
                             embedding_lr=obj["embedding_lr"], hand_lr=obj["hand_lr"],
-                            positives=obj.get("positives"), positive_groups=obj.get("positive_groups"))
+                            positives=obj.get("positives"), positive_groups=obj.get("positive_groups"),
+                            verified=obj.get("verified"), stacker=obj.get("stacker"))
     if model.tfidf_lr is not None:
         with gzip.open(Path(weights_dir) / VOCAB_FILE, "rt", encoding="utf-8") as f:
             vocab = json.load(f)
@@ -300,19 +405,27 @@ def load():
         return model, embedder
 
 
-def score(texts: Sequence[str], previous: Sequence[str] | None = None) -> list[float]:
+def score(texts: Sequence[str], previous: Sequence[str] | None = None, *,
+          speakers: Sequence[str | None] | None = None, document: bool = False) -> list[float]:
     """Check-worthiness in [0, 1] per text, higher first to review; works on debate lines and news claims alike.
 
-    ``previous``: the sentence before each text (same length), used only by a model trained with context.
-    Pass batches: the embedding model runs once per call.
+    ``document=True``: the texts are one document's sentences or claims in reading order
+    (a transcript, an article's claims) and are scored in that context with the document
+    model; ``speakers`` (one per text: the speaker column, a claim's attributed speaker,
+    None where unknown) is used only then.  Otherwise each text is scored alone.
+    ``previous``: the sentence before each text (same length), used only by a model
+    trained with context.  Pass batches: the embedding model runs once per call.
     """
     if not texts:
         return []
     if previous is not None and len(previous) != len(texts):
         raise ValueError("previous must have one entry per text")
+    if speakers is not None and (not document or len(speakers) != len(texts)):
+        raise ValueError("speakers are read with document=True only, one per text")
     model, embedder = load()
     with _lock:  # the embedder's memo is shared by threads of the desk
-        p = model.proba(list(texts), previous, embedder.encode if embedder else None)
+        embed = embedder.encode if embedder else None
+        p = model.proba_document(list(texts), speakers, embed) if document else model.proba(list(texts), previous, embed)
         if embedder is not None and len(embedder.memo) > MEMO_LIMIT:
             embedder.memo.clear()
     return [round(float(x), 6) for x in p]
