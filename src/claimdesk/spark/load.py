@@ -10,15 +10,17 @@ overlaps an earlier one, therefore stores each article once. Error rows are reco
 The job writes every table sorted by (month, language, input order), and Spark names a
 sorted write's files in that order; so the load reads each (month, language) partition
 of every table as one stream in file-name order and joins the articles to their claims,
-entities, dates, removed ranges and headline checks as it goes, holding one chunk in
-memory, whatever the size of the run. Partitions go in ascending month (``unknown``
-last), each in input order (the WARC's line in the manifest, the record's place in it).
+entities, dates, removed ranges and headline checks as it goes, and merges the partitions'
+streams into input order (the WARC's line in the manifest, the record's place in it): the
+order ``claimdesk ingest`` stores the same files in. It holds one chunk in memory and one
+open reader per partition and table, whatever the size of the run.
 
 Only pyarrow is needed here (no Spark, no Java).
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 from collections.abc import Iterator
@@ -80,28 +82,32 @@ def load(output: str, store, *, sink: Sink | None = None, chunk_size: int = CHUN
         summary.errors.append(error)
         sink.error(error)
 
-    for month, lang in partitions(output):
-        summary.partitions += 1
-        for row in _rows(output, "errors", month, lang):
-            error = IngestError(row["input"], row["cause"])
-            summary.errors_loaded += errors.record_once(error)
-            summary.errors.append(error)
-            sink.error(error)
-        chunk = []
-        for item in _analyses(output, month, lang):
-            chunk.append(item)
-            if len(chunk) == chunk_size:
-                store_chunk(store, chunk, summary, sink, failed)
-                chunk = []
-        if chunk:
+    parts = partitions(output)
+    summary.partitions = len(parts)
+    for row in heapq.merge(*(_rows(output, "errors", month, lang) for month, lang in parts), key=_key):
+        error = IngestError(row["input"], row["cause"])
+        summary.errors_loaded += errors.record_once(error)
+        summary.errors.append(error)
+        sink.error(error)
+    # every partition's articles merged into input order: the order ingest stores the same inputs in, on which
+    # versions at a URL, near-duplicate groups' first member and speaker identity depend
+    merged = heapq.merge(*(_analyses(output, month, lang) for month, lang in parts), key=lambda item: item[2])
+    chunk = []
+    for analysis, keys, _ in merged:
+        chunk.append((analysis, keys))
+        if len(chunk) == chunk_size:
             store_chunk(store, chunk, summary, sink, failed)
+            chunk = []
+    if chunk:
+        store_chunk(store, chunk, summary, sink, failed)
+    for month, lang in parts:
         sink.input_done(f"month={month}/lang={lang}")
     save_claim_index(store)
     return summary
 
 
 def _analyses(output: str, month: str, lang: str) -> Iterator[tuple]:
-    """Each article of a partition as (Analysis, line keys), in input order."""
+    """Each article of a partition as (Analysis, line keys, its place in the input), in input order."""
     children = {name: _Stream(_rows(output, name, month, lang), name) for name in CHILDREN}
     articles = _Stream(_rows(output, "articles", month, lang), "articles")
     while (row := articles.next()) is not None:
@@ -109,7 +115,7 @@ def _analyses(output: str, month: str, lang: str) -> Iterator[tuple]:
         found = {name: stream.take(key) for name, stream in children.items()}
         analysis = schema.analysis_from_rows(row, found["removed"], found["claims"], found["entities"], found["dates"],
                                              found["headline_checks"][0] if found["headline_checks"] else None)
-        yield analysis, set(row["line_keys"] or ())
+        yield analysis, set(row["line_keys"] or ()), key
 
 
 def _key(row: dict) -> tuple[int, int]:
