@@ -1241,8 +1241,9 @@ def spark_scaling(r: dict) -> list[str]:
         "input: the same counts, so the same cleaning; the one path stores through the other's loop. "
         + (f"The {diff['claims']} articles whose claims differ have as many claims on both paths (the totals are "
            "equal) but a field of some claim differs; not diagnosed in this session. Suspected: speaker identity "
-           "(`speaker_type` and the resolved speaker) depends on what was stored before, and `load` stores month by "
-           "month while ingest stores in input order; or the taggers' confidences differ in the last digits with the "
+           "(`speaker_type` and the resolved speaker) depends on what was stored before, and the `load` of this run "
+           "stored month by month while ingest stores in input order (since this run, `load` merges the partitions "
+           "into input order; not measured again); or the taggers' confidences differ in the last digits with the "
            "batch a document is analysed in (Spark's tasks of 25 against ingest's one chunk)."
            if diff["claims"] else ""),
         "",
