@@ -216,7 +216,7 @@ def _corpus(store: Store) -> dict:
             "ids": sorted(docs.values()),
             "body": by_doc(body_ranges, "start", "end"),
             "claims": by_doc(claims, "source_start", "source_end", "speaker", "cue_start", "cue_end", "content_start",
-                             "content_end", "hedge", "negated", "speaker_type", "confidence"),
+                             "content_end", "hedge", "negated", "speaker_type", "confidence", "check_worthiness"),
             "entities": by_doc(entities, "start", "end", "label", "canonical", "role"),
             "errors": sorted((r.input, r.cause) for r in c.execute(select(ingest_errors.c.input, ingest_errors.c.cause))),
             "groups": len({r[0] for r in c.execute(select(documents.c.group_pk))}),

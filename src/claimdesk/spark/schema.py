@@ -131,7 +131,8 @@ def record_row(base: dict[str, Any], item: Analysis | IngestError) -> dict[str, 
 
 def _claim(text: str, claim: Claim) -> dict[str, Any]:
     row: dict[str, Any] = {"speaker": claim.speaker, "hedge": claim.hedge, "negated": bool(claim.negated),
-                           "speaker_type": claim.speaker_type, "confidence": claim.confidence}
+                           "speaker_type": claim.speaker_type, "confidence": claim.confidence,
+                           "check_worthiness": claim.check_worthiness}
     for name in ("source", "cue", "content", "medium", "target"):
         span = getattr(claim, name)
         row[f"{name}_start"] = span.start if span else None
@@ -176,7 +177,8 @@ def analysis_from_rows(article: dict, removed: list[dict], claims: list[dict], e
         entities=[Entity(Span(e["start"], e["end"]), e["label"], e["canonical"], e["role"]) for e in entities],
         claims=[Claim(source=_span(c, "source"), speaker=c["speaker"], cue=_span(c, "cue"), content=_span(c, "content"),
                       hedge=c["hedge"], medium=_span(c, "medium"), negated=bool(c["negated"]),
-                      speaker_type=c["speaker_type"], target=_span(c, "target"), confidence=c["confidence"])
+                      speaker_type=c["speaker_type"], target=_span(c, "target"), confidence=c["confidence"],
+                      check_worthiness=c.get("check_worthiness"))
                 for c in claims],
         dates=[DateMention(Span(d["start"], d["end"]), d["value"], d["kind"], d["earliest"]) for d in dates],
         headline=check,
@@ -205,6 +207,7 @@ def spark_schema(stage: str):
     if stage == "documents":
         return T.StructType(place + doc + error)
     claim = T.StructType(fields(("speaker", s), ("hedge", s), ("negated", b), ("speaker_type", s), ("confidence", d),
+                                ("check_worthiness", d),
                                 *[(f"{n}_{p}", i if p != "text" else s)
                                   for n in ("source", "cue", "content", "medium", "target")
                                   for p in ("start", "end", "text")]))
