@@ -628,26 +628,6 @@ def export_corrections(output: OutputOption = None, db: DbOption = None) -> None
     err.print(f"{written} correction{'' if written == 1 else 's'} exported", highlight=False)
 
 
-@export_app.command("corrections")
-def export_corrections(output: OutputOption = None, db: DbOption = None) -> None:
-    """Reviewers' corrections of extracted claims as training data, JSON Lines: the article's text with
-    the character offsets of source, cue and content as extracted and as corrected (null: not a claim)."""
-    from .publish.corrections import correction_lines
-    from .store import queue as work
-
-    written = 0
-    with _read_store(db) as store:
-        target = output.open("w", encoding="utf-8") if output else sys.stdout
-        try:
-            for line in correction_lines(work.correction_rows(store)):
-                target.write(line)
-                written += 1
-        finally:
-            if output:
-                target.close()
-    err.print(f"{written} correction{'' if written == 1 else 's'} exported", highlight=False)
-
-
 @app.command()
 def stats(db: DbOption = None) -> None:
     """What the store holds."""
