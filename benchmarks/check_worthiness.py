@@ -48,7 +48,8 @@ CANDIDATES = {
     "embedding": ({"blocks": ["embedding"]}, "MiniLM sentence embedding + logistic regression"),
     "embedding+hand": ({"blocks": ["embedding", "hand"]}, "MiniLM embedding and surface cues + logistic regression"),
     "combined": ({"blocks": ["tfidf", "embedding", "hand"]},
-                 "mean of the tfidf+hand and embedding+hand models' probabilities (the shipped configuration)"),
+                 "mean of the tfidf+hand and embedding+hand models' probabilities (shipped before the document "
+                 "stage; the shipped model's score for a sentence alone)"),
     "embedding+hand+nearest": ({"blocks": ["embedding", "hand"], "nearest": True},
                                "embedding+hand, plus the cosine to the closest check-worthy training sentences "
                                "of other transcripts"),
