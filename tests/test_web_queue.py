@@ -102,7 +102,9 @@ def test_bulk_actions_mark_not_a_claim_and_assign(app, store):
     answer = reviewer.post("/queue/bulk", data={"csrf_token": token, "action": "not-a-claim", "claim": [key(store, 1)],
                                                 "back": "/queue?speaker=x"})
     assert answer.status_code == 303 and answer.headers["location"] == "/queue?speaker=x"
-    assert queue_keys(reviewer.get("/queue").text) == [key(store, 0), key(store, 2)]
+    after = reviewer.get("/queue").text
+    assert queue_keys(after) == [key(store, 0), key(store, 2)]
+    assert "2 claims" in after and "Unreviewed (2)" in after  # the kept total was counted again
     assert reviewer.post("/queue/bulk", data={"csrf_token": token, "action": "assign", "claim": [key(store, 0)],
                                               "assignee": "rev2"}).status_code == 403  # reviewers take claims themselves
     assert reviewer.post("/queue/bulk", data={"csrf_token": token, "action": "assign", "claim": [key(store, 0)],
@@ -184,3 +186,11 @@ def test_published_verdicts_show_on_the_article_speaker_news_line_and_search(app
     assert "No published review of their claims yet." in public.get("/speakers/Azer%20Gasimli").text
     for page in (public.get("/").text, public.get("/?q=convoy").text):
         assert '<span class="verdict rating-false">False</span>' in page
+
+
+def test_a_cached_public_page_forgets_a_claim_marked_not_a_claim(app, store):
+    public = client(app)
+    article = f"/articles/{store.doc_id}"
+    assert "asked not to be identified</a>" in public.get(article).text  # rendered and kept by the page cache
+    work.correct(store, key(store, 1), "not-a-claim", by="rev")
+    assert "asked not to be identified</a>" not in public.get(article).text

@@ -30,6 +30,7 @@ from claimdesk.store.schema import (
     speaker_edits,
     standing_claim,
 )
+from claimdesk.store.schema import claim_corrections  # the review desk (revision 0019)
 from claimdesk.model import language_name
 from claimdesk.store.fts import fts5_query
 from claimdesk.store.store import Store, _latest_version, _like_escape
@@ -390,11 +391,12 @@ def _described(connection, pks: list[int], extra=()) -> list:
 def generation(store: Store) -> tuple[int, ...]:
     """Changes whenever an article is stored, a review written, published or unpublished, or
     a speaker merged, split or renamed, a claim grouped or a review confirmed for a repeat
-    (the highest pk of each table; pks are never reused and these rows never deleted):
+    (the highest pk of each table; pks are never reused and these rows never deleted), or
+    a claim corrected (marked not a claim, restored, given its speaker or words):
     what was read from the store before is still true while it stays the same."""
     newest = [select(func.max(t.c.pk)).scalar_subquery()
               for t in (documents, review_revisions, review_publications, speaker_edits, claim_index,
-                        review_propagations)]
+                        review_propagations, claim_corrections)]
     with store._reading() as connection:
         row = connection.execute(select(*newest)).one()
     return tuple(v or 0 for v in row)

@@ -219,11 +219,12 @@ def _item(row, **extra) -> QueueItem:
 
 def queue(store: Store, filters: NewsFilters = NewsFilters(), *, assigned: str | None = None,
           include_low: bool = False, page: int = 1, page_size: int = QUEUE_PAGE_SIZE,
-          speakers: list[str] | None = None) -> QueuePage:
+          speakers: list[str] | None = None, total: int | None = None) -> QueuePage:
     """Claims nobody reviewed yet, most check-worthy first (unscored claims last, then
     newest article first, claims in text order), with the total. ``assigned``: only the
     claims assigned to that user. Claims under ``model.LOW_CONFIDENCE`` are left out
-    unless ``include_low``, as the article page hides them."""
+    unless ``include_low``, as the article page hides them. ``total``: the count, when the
+    caller kept it from an earlier page of an unchanged store (it is not counted again)."""
     c, d, a = claim_table.c, documents.c, claim_assignments.c
     page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
     # Two plans give the same order. The count goes the filter's way (a speaker's claims, an
@@ -242,7 +243,7 @@ def queue(store: Store, filters: NewsFilters = NewsFilters(), *, assigned: str |
             user_pk = connection.scalar(select(users.c.pk).where(users.c.name == assigned))
             conditions.append(tuple_(c.doc_pk, c.seq).in_(select(a.doc_pk, a.seq).where(a.assignee_pk == user_pk)))
         base = select(c.doc_pk, c.seq).select_from(claim_table.join(documents, d.pk == c.doc_pk)).where(*conditions)
-        total = _capped_count(connection, base)
+        total = _capped_count(connection, base) if total is None else total
         if total < COUNT_CAP:
             ordered = base.order_by((c.check_worthiness + 0).desc().nulls_last(), c.doc_pk.desc(), c.seq)
         else:

@@ -17,7 +17,9 @@ Pages here are for signed-in reviewers and up; nothing here is cached or public.
 
 from __future__ import annotations
 
+from threading import Lock
 from typing import Annotated, Literal
+from weakref import WeakKeyDictionary
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -81,8 +83,31 @@ def _page(store: Store, query: QueueQuery, user: User, page: int | None = None, 
     if query.view == "drafts":
         return desk.drafts(store, filters, page=page, page_size=page_size, speakers=speakers)
     assigned = user.name if query.view == "mine" else None
-    return desk.queue(store, filters, assigned=assigned, include_low=query.low, page=page, page_size=page_size,
-                      speakers=speakers)
+    everything = assigned is None and not filters.active() and not query.low
+    found = desk.queue(store, filters, assigned=assigned, include_low=query.low, page=page, page_size=page_size,
+                       speakers=speakers, total=_kept_total(store) if everything else None)
+    if everything:
+        _keep_total(store, found.total)
+    return found
+
+
+# The whole queue's total, kept while the store stays as it was (queries.generation: a review,
+# a correction or a new article changes it): counting it is most of an unfiltered page's cost.
+_TOTALS: WeakKeyDictionary = WeakKeyDictionary()
+_TOTALS_LOCK = Lock()
+
+
+def _kept_total(store: Store) -> int | None:
+    now = queries.generation(store)
+    with _TOTALS_LOCK:
+        kept = _TOTALS.get(store)
+    return kept[1] if kept is not None and kept[0] == now else None
+
+
+def _keep_total(store: Store, total: int) -> None:
+    now = queries.generation(store)
+    with _TOTALS_LOCK:
+        _TOTALS[store] = (now, total)
 
 
 def sentence_html(item: desk.QueueItem):
@@ -125,6 +150,8 @@ def queue_page(request: Request, store: StoreDep, user: Reviewer, query: Annotat
         raise HTTPException(404, f"the queue has {page.pages} page{'s' if page.pages > 1 else ''}")
     # the tabs count each list unfiltered; the list shown, unfiltered, was just counted
     known = {query.view: page.total} if not query.filters().active() and not query.low else {}
+    if "unreviewed" not in known and (kept := _kept_total(store)) is not None:
+        known["unreviewed"] = kept
     counts = desk.counts(store, user.name, **known)
     assignees = [u.name for u in reviews.list_users(store) if u.can("reviewer")]
     return render(request, "queue.html", page=page, query=query, counts=counts, user=user, assignees=assignees,
