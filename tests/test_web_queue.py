@@ -110,6 +110,7 @@ def test_bulk_actions_mark_not_a_claim_and_assign(app, store):
     assert reviewer.post("/queue/bulk", data={"csrf_token": token, "action": "assign", "claim": [key(store, 0)],
                                               "assignee": "rev", "back": "https://evil.example/"}).headers["location"] == "/queue"
     assert queue_keys(reviewer.get("/queue?view=mine").text) == [key(store, 0)]
+    assert "Assigned to me (1)" in reviewer.get("/queue").text  # the kept tab counts follow the assignments
     editor_token = form_token(editor.get("/queue").text)
     assert editor.post("/queue/bulk", data={"csrf_token": editor_token, "action": "assign", "claim": [key(store, 2)],
                                             "assignee": "rev2"}).status_code == 303

@@ -321,6 +321,16 @@ def counts(store: Store, user: str | None = None, **known: int) -> dict[str, int
 # -- assignments ------------------------------------------------------------------------
 
 
+def assignments_version(store: Store) -> tuple[int, str | None]:
+    """Changes whenever a claim is assigned, reassigned or unassigned (how many assignments
+    there are, and when the latest was made): with ``queries.generation``, when the queue's
+    counts read earlier still hold."""
+    a = claim_assignments.c
+    with store._reading() as connection:
+        n, latest = connection.execute(select(func.count(), func.max(a.at))).one()
+    return n, latest
+
+
 def assign(store: Store, keys: list[str], assignee: str | None, *, by: str) -> int:
     """Assign these claims to ``assignee`` (a reviewer or more), or take them off whoever had
     them (``assignee`` None). Returns how many claims it changed. UnknownClaim / UnknownUser /

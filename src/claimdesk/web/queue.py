@@ -110,6 +110,26 @@ def _keep_total(store: Store, total: int) -> None:
         _TOTALS[store] = (now, total)
 
 
+# Each reviewer's tab counts, kept while neither the store nor the assignments change (the
+# unreviewed, assigned and waiting counts cost more than the page they sit on).
+_COUNTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _counts(store: Store, user: str, known: dict[str, int]) -> dict[str, int]:
+    now = (queries.generation(store), desk.assignments_version(store))
+    with _TOTALS_LOCK:
+        kept = _COUNTS.setdefault(store, {}).get(user)
+    if kept is not None and kept[0] == now:
+        return {**kept[1], **known}
+    counts = desk.counts(store, user, **known)
+    with _TOTALS_LOCK:
+        users = _COUNTS.setdefault(store, {})
+        if len(users) > 1000:
+            users.clear()
+        users[user] = (now, counts)
+    return counts
+
+
 def sentence_html(item: desk.QueueItem):
     """The claim in its sentence (cut from the window at sentence ends around it), with
     the source, cue and content marked; escaped piece by piece (``highlight``)."""
@@ -152,7 +172,7 @@ def queue_page(request: Request, store: StoreDep, user: Reviewer, query: Annotat
     known = {query.view: page.total} if not query.filters().active() and not query.low else {}
     if "unreviewed" not in known and (kept := _kept_total(store)) is not None:
         known["unreviewed"] = kept
-    counts = desk.counts(store, user.name, **known)
+    counts = _counts(store, user.name, known)
     assignees = [u.name for u in reviews.list_users(store) if u.can("reviewer")]
     return render(request, "queue.html", page=page, query=query, counts=counts, user=user, assignees=assignees,
                   hedges=queries.HEDGES, cap=desk.COUNT_CAP, statement=claim_statement,
