@@ -542,11 +542,6 @@ def correction_rows(store: Store, batch: int = 500) -> Iterator[dict]:
         last = rows[-1].pk
 
 
-__all__ = ["CORRECTIONS", "Correction", "InvalidCorrection", "InvalidReview", "QueueItem", "QueuePage", "UnknownClaim",
-           "UnknownUser", "assign", "correct", "correction_rows", "corrections", "counts", "drafts", "is_standing",
-           "queue", "rejected", "standing"]
-
-
 # -- check-worthiness of claims stored before it was scored, or by an older model -------------
 
 
@@ -576,3 +571,9 @@ def set_scores(store: Store, scores: list[tuple[int, int, float]]) -> None:
         connection.execute(update(claim_table).where(c.doc_pk == bindparam("d"), c.seq == bindparam("s"))
                            .values(check_worthiness=bindparam("v")),
                            [{"d": d, "s": s, "v": round(float(v), 4)} for d, s, v in scores])
+
+
+__all__ = ["CORRECTIONS", "COUNT_CAP", "Correction", "InvalidCorrection", "InvalidReview", "QueueItem", "QueuePage",
+           "UnknownClaim", "UnknownUser", "assign", "assignments_version", "claims_to_score", "correct", "correct_many",
+           "correction_rows", "corrections", "counts", "drafts", "is_standing", "queue", "rejected", "set_scores",
+           "standing"]
